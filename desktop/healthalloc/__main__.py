@@ -1,0 +1,7 @@
+"""`python -m healthalloc` starts the app."""
+
+import sys
+
+from healthalloc.app import main
+
+sys.exit(main())

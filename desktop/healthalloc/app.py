@@ -1,0 +1,101 @@
+"""Command line and start-up. Qt, pandas and matplotlib are imported only after the arguments are read."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+APT_LINE = "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
+XCB_LIBRARIES = ("xcb-cursor", "xcb-icccm", "xcb-keysyms")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="healthalloc",
+        description="An interactive course: who allocates health-care resources in the United States.",
+    )
+    parser.add_argument("file", nargs="?", help="a .healthalloc-scenario file to open")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render --page offscreen to a PNG and exit")
+    parser.add_argument(
+        "--page", metavar="PAGE", help="the page to open (a lesson id or a page id; see --list-pages)"
+    )
+    parser.add_argument("--theme", choices=("light", "dark", "projector", "system"), help="colour theme")
+    parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size for --screenshot")
+    parser.add_argument("--list-pages", action="store_true", help="print every page id (tab, title) and exit")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"healthalloc: --size must look like 1280x800, not {text!r}") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise SystemExit(f"healthalloc: --size {text} is outside 320x240 … 7680x4320")
+    return width, height
+
+
+def page_list() -> list[tuple[str, str]]:
+    """Every page id with its title: lessons in course order, then the tool pages."""
+    from healthalloc.core.content import load_course
+    from healthalloc.ui.registry import PAGES
+
+    course = load_course()
+    pages = [(lesson.id, lesson.title) for lesson in course.lessons]
+    pages += [(page_id, f"Problem in {page_id}") for page_id in course.broken]
+    pages += [(spec.page_id, spec.title) for spec in PAGES]
+    return pages
+
+
+def missing_xcb_libraries() -> list[str]:
+    """On Linux with a display, the X libraries Qt 6.5+ needs but cannot find."""
+    if not sys.platform.startswith("linux"):
+        return []
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return []
+    if not os.environ.get("DISPLAY") or (os.environ.get("WAYLAND_DISPLAY") and not platform):
+        return []
+    return [name for name in XCB_LIBRARIES if ctypes.util.find_library(name) is None]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_pages:
+        for page_id, title in page_list():
+            print(f"{page_id}\t{title}")
+        return 0
+    if args.screenshot:
+        if not args.page:
+            print("healthalloc: --screenshot needs --page PAGE", file=sys.stderr)
+            return 2
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    else:
+        missing = missing_xcb_libraries()
+        if missing:
+            print(
+                "healthalloc needs some system libraries that Qt uses to draw windows on Linux "
+                f"(missing: {', '.join('lib' + m for m in missing)}). Install them with:\n\n    {APT_LINE}\n",
+                file=sys.stderr,
+            )
+            return 1
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+        ):
+            print(
+                "healthalloc: no display found (DISPLAY is not set). Start it from a desktop session, or render a "
+                "page without a display: healthalloc --screenshot page.png --page overview",
+                file=sys.stderr,
+            )
+            return 1
+    from healthalloc.ui.application import run
+
+    return run(args, size=parse_size(args.size), scenario=Path(args.file) if args.file else None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

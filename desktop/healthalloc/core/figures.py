@@ -1,0 +1,67 @@
+"""Charts that lessons embed with a ```` ```chart ```` block. Each draws on a Figure it is given (no pyplot)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from healthalloc.core.palette import HATCHES, ThemeColors
+
+# chart id → "module:function"; each function is ``draw(figure, theme) -> str`` returning a text alternative.
+CHARTS: dict[str, str] = {
+    "intl-spending": "healthalloc.core.figures:draw_intl_spending",
+    "health-dollar": "healthalloc.core.flow:draw_health_dollar_figure",
+}
+
+
+def draw_chart(chart_id: str, figure: Any, theme: ThemeColors) -> str:
+    """Draw ``chart_id`` on ``figure``; returns the text alternative (the numbers behind the chart)."""
+    try:
+        target = CHARTS[chart_id]
+    except KeyError:
+        raise ValueError(f"unknown chart {chart_id!r}; known charts: {', '.join(sorted(CHARTS))}") from None
+    module, _, function = target.partition(":")
+    result: str = getattr(importlib.import_module(module), function)(figure, theme)
+    return result
+
+
+def intl_spending_frame() -> Any:
+    """WHO GHED 2022: current health expenditure as % of GDP and per person (US$), seven countries."""
+    import pandas as pd
+
+    from healthalloc.core.resources import data_file
+
+    frame = pd.read_csv(data_file("intl_health_spending_2022.csv"))
+    return frame.sort_values("current_health_expenditure_pct_gdp", ascending=True).reset_index(drop=True)
+
+
+def draw_intl_spending(figure: Any, theme: ThemeColors) -> str:
+    frame = intl_spending_frame()
+    figure.clear()
+    left, right = figure.subplots(1, 2, sharey=True)
+    countries = list(frame["country"])
+    us = [c == "United States" for c in countries]
+    colours = [theme.chart_series[5] if is_us else theme.chart_series[0] for is_us in us]
+    hatches = [HATCHES[1] if is_us else "" for is_us in us]
+    share = frame["current_health_expenditure_pct_gdp"]
+    per_person = frame["che_per_capita_current_usd"]
+    for ax, values, title, fmt in (
+        (left, share, "Share of GDP (%)", "{:.1f}%"),
+        (right, per_person, "Per person (US$)", "${:,.0f}"),
+    ):
+        bars = ax.barh(countries, values, color=colours, edgecolor=theme.text, linewidth=0.6)
+        for bar, hatch in zip(bars, hatches, strict=True):
+            bar.set_hatch(hatch)
+        ax.bar_label(bars, labels=[fmt.format(v) for v in values], padding=3, color=theme.text)
+        ax.set_title(title)
+        ax.set_xlim(0, max(values) * 1.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="x", labelbottom=False, length=0)
+    figure.suptitle("Current health expenditure, 2022 (WHO GHED; the US is hatched)", color=theme.text)
+    lines = ["Current health expenditure, 2022, WHO Global Health Expenditure Database:"]
+    for _, row in frame.sort_values("current_health_expenditure_pct_gdp", ascending=False).iterrows():
+        lines.append(
+            f"{row['country']}: {row['current_health_expenditure_pct_gdp']:.1f}% of GDP, "
+            f"${row['che_per_capita_current_usd']:,.0f} per person"
+        )
+    return "\n".join(lines)

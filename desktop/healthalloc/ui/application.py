@@ -1,0 +1,152 @@
+"""Creating the QApplication, the stores and the main window; the offscreen screenshot mode."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from healthalloc import APP_NAME, ORG_NAME, __version__
+from healthalloc.core.content import load_course
+from healthalloc.core.links import page_and_params
+from healthalloc.core.progress import ProgressStore
+from healthalloc.ui.context import AppContext
+from healthalloc.ui.theme import THEME_CHOICES, ZOOM_STEPS, apply_theme, resolve_theme
+
+
+def data_dir() -> Path:
+    """Where learner data lives: ``HEALTHALLOC_DATA_DIR`` or the platform's app-data folder."""
+    override = os.environ.get("HEALTHALLOC_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location) if location else Path.home() / f".{APP_NAME}"
+
+
+def make_settings() -> QSettings:
+    """UI preferences. With ``HEALTHALLOC_DATA_DIR`` set they live beside the data (tests, portable installs)."""
+    override = os.environ.get("HEALTHALLOC_DATA_DIR")
+    if override:
+        return QSettings(str(Path(override).expanduser() / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORG_NAME, APP_NAME)
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setApplicationDisplayName("healthalloc")
+    return QApplication(sys.argv[:1])
+
+
+def settings_zoom(settings: QSettings) -> float:
+    try:
+        zoom = float(settings.value("ui/zoom", 1.0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1.0
+    return zoom if ZOOM_STEPS[0] <= zoom <= ZOOM_STEPS[-1] else 1.0
+
+
+def settings_theme(settings: QSettings) -> str:
+    value = settings.value("ui/theme", "system")
+    return value if isinstance(value, str) and value in THEME_CHOICES else "system"
+
+
+def build_context(settings: QSettings | None = None, folder: Path | None = None) -> AppContext:
+    settings = settings or make_settings()
+    store = ProgressStore(folder or data_dir())
+    course = load_course()
+    theme = resolve_theme(settings_theme(settings))
+    return AppContext(course, store, settings, theme=theme, zoom=settings_zoom(settings))
+
+
+def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | None = None) -> int:
+    app = ensure_app()
+    from healthalloc.ui.main_window import MainWindow
+
+    if args.screenshot:
+        return screenshot(app, args, size)
+    ctx = build_context()
+    if args.theme:
+        ctx.settings.setValue("ui/theme", args.theme)
+        ctx.theme = resolve_theme(args.theme)
+    apply_theme(app, ctx.theme, ctx.zoom)
+    window = MainWindow(ctx)
+    if args.page and not _open_cli_page(window, args.page):
+        return 2
+    window.show()
+    if ctx.store.recovered_from is not None:
+        QTimer.singleShot(
+            0,
+            lambda: QMessageBox.warning(
+                window,
+                "Your progress file was damaged",
+                "The file that keeps your progress could not be read, so the app started a fresh one. "
+                f"The damaged file was kept as:\n\n{ctx.store.recovered_from}",
+            ),
+        )
+    if ctx.store.problem:
+        window.statusBar().showMessage(ctx.store.problem)
+    if not args.page:
+        window.maybe_show_welcome()
+    code = app.exec()
+    ctx.store.close()
+    return int(code)
+
+
+def _open_cli_page(window: object, spec: str) -> bool:
+    page_id, params = page_and_params(spec)
+    valid = window.page_ids()  # type: ignore[attr-defined]
+    if page_id not in valid:
+        print(f"healthalloc: unknown page {page_id!r}. Valid pages:\n  " + "\n  ".join(valid), file=sys.stderr)
+        return False
+    return bool(window.open_page(page_id, params))  # type: ignore[attr-defined]
+
+
+def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> int:
+    """Render one page offscreen to a PNG. Uses a throw-away data folder unless HEALTHALLOC_DATA_DIR is set."""
+    import tempfile
+
+    from healthalloc.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory(prefix="healthalloc-shot-") as temp:
+        folder = Path(os.environ.get("HEALTHALLOC_DATA_DIR") or temp)
+        settings = QSettings(str(Path(temp) / "settings.ini"), QSettings.Format.IniFormat)
+        ctx = build_context(settings, folder)
+        ctx.theme = resolve_theme(args.theme or "light")
+        apply_theme(app, ctx.theme, ctx.zoom)
+        window = MainWindow(ctx, restore=False)
+        window.resize(*size)
+        if not _open_cli_page(window, args.page):
+            ctx.store.close()
+            return 2
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        _finish_charts(window)
+        app.processEvents()
+        image = window.grab()
+        ok = image.save(args.screenshot, "PNG")
+        window.close()
+        ctx.store.close()
+    if not ok:
+        print(f"healthalloc: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    print(args.screenshot)
+    return 0
+
+
+def _finish_charts(window: object) -> None:
+    """Charts draw on idle; force every visible one to paint before the grab."""
+    from healthalloc.ui.calc_base import ChartView
+
+    for view in window.findChildren(ChartView):  # type: ignore[attr-defined]
+        if view.isVisible() and view._canvas is not None:
+            view.draw_now()

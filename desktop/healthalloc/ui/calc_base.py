@@ -1,0 +1,513 @@
+"""Building blocks shared by the calculator pages: a form built from declared inputs, an embedded chart,
+a "Show the math" panel and a table view for DataFrames.
+
+The form knows nothing about any calculator; each page declares its inputs in ``core`` (``InputSpec``) and
+connects ``values_changed`` to a slot that calls the ``core`` function and hands the result to the widgets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from healthalloc.core.explain import Explanation
+from healthalloc.core.inputs import InputSpec, validate_inputs
+from healthalloc.core.palette import ThemeColors
+from healthalloc.ui.context import AppContext
+
+SLIDER_STEPS = 1000
+
+
+class CalculatorPage(QWidget):
+    """Base class for calculator pages.
+
+    Subclasses set ``page_id`` and ``title`` and override :meth:`apply_params` (a ``calc:`` link's query),
+    :meth:`scenario` / :meth:`load_scenario` (the inputs as a plain dict, for scenario files) and :meth:`reset`.
+    """
+
+    page_id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(f"page-{self.page_id}")
+        self.setAccessibleName(self.title)
+
+    def apply_params(self, params: Mapping[str, str]) -> None:
+        """Set inputs from a ``calc:`` link, e.g. ``{"tab": "member", "age": "85"}``."""
+
+    def scenario(self) -> dict[str, Any]:
+        """The current inputs, JSON-serialisable."""
+        return {}
+
+    def load_scenario(self, inputs: Mapping[str, Any]) -> None:
+        """Restore inputs saved by :meth:`scenario`; raise ``ValueError`` if they do not fit."""
+        self.apply_params({k: str(v) for k, v in inputs.items()})
+
+    def reset(self) -> None:
+        """Back to the defaults."""
+
+    def announce(self, text: str) -> None:
+        """Tell assistive technology that a result changed (screen readers read ``text``)."""
+        self.setAccessibleDescription(text)
+        event = QAccessibleEvent(self, QAccessible.Event.NameChanged)
+        with contextlib.suppress(RuntimeError):
+            QAccessible.updateAccessibility(event)
+
+
+def _to_slider(spec: InputSpec, value: float) -> int:
+    span = spec.maximum - spec.minimum
+    return 0 if span <= 0 else round((value - spec.minimum) / span * SLIDER_STEPS)
+
+
+def _from_slider(spec: InputSpec, position: int) -> float:
+    value = spec.minimum + (spec.maximum - spec.minimum) * position / SLIDER_STEPS
+    if spec.step > 0:
+        value = spec.minimum + round((value - spec.minimum) / spec.step) * spec.step
+    return round(value, spec.decimals) if spec.kind != "integer" else float(round(value))
+
+
+class InputForm(QWidget):
+    """A form built from ``InputSpec``s. Emits ``values_changed`` with every valid change (no Compute button)."""
+
+    values_changed = Signal(dict)
+
+    def __init__(self, specs: Iterable[InputSpec], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.specs = {spec.name: spec for spec in specs}
+        self._editors: dict[str, QWidget] = {}
+        self._sliders: dict[str, QSlider] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for spec in self.specs.values():
+            label = QLabel(spec.label + (" *" if spec.illustrative else ""))
+            label.setWordWrap(True)
+            editor = self._make_editor(spec)
+            label.setBuddy(editor)
+            tip = _tooltip(spec)
+            label.setToolTip(tip)
+            editor.setToolTip(tip)
+            editor.setAccessibleName(spec.label)
+            editor.setAccessibleDescription(tip)
+            self._editors[spec.name] = editor
+            if spec.kind in ("number", "integer") and spec.slider and spec.maximum > spec.minimum:
+                slider = QSlider(Qt.Orientation.Horizontal)
+                slider.setRange(0, SLIDER_STEPS)
+                slider.setAccessibleName(f"{spec.label} slider")
+                slider.setValue(_to_slider(spec, float(spec.default)))  # type: ignore[arg-type]
+                slider.valueChanged.connect(lambda pos, s=spec: self._on_slider_moved(s, pos))
+                self._sliders[spec.name] = slider
+                box = QWidget()
+                row = QVBoxLayout(box)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(2)
+                row.addWidget(editor)
+                row.addWidget(slider)
+                layout.addRow(label, box)
+            else:
+                layout.addRow(label, editor)
+        if any(spec.illustrative for spec in self.specs.values()):
+            note = QLabel("* illustrative value, not an official figure")
+            note.setProperty("role", "muted")
+            note.setWordWrap(True)
+            layout.addRow(note)
+
+    def _make_editor(self, spec: InputSpec) -> QWidget:
+        if spec.kind in ("number", "integer"):
+            box = QDoubleSpinBox()
+            box.setDecimals(0 if spec.kind == "integer" else spec.decimals)
+            box.setRange(spec.minimum, spec.maximum)
+            box.setSingleStep(spec.step)
+            box.setKeyboardTracking(False)
+            box.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+            box.setAccelerated(True)
+            unit = spec.unit
+            if unit == "$":
+                box.setPrefix("$")
+            elif unit:
+                box.setSuffix(unit if unit == "%" else f" {unit}")
+            box.setGroupSeparatorShown(True)
+            box.setValue(float(spec.default))  # type: ignore[arg-type]
+            box.valueChanged.connect(lambda value, s=spec: self._on_spin_changed(s, value))
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            return box
+        if spec.kind == "choice":
+            combo = QComboBox()
+            for key, label in spec.choices:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(spec.default)))
+            combo.currentIndexChanged.connect(lambda _i: self._emit())
+            return combo
+        if spec.kind == "flag":
+            check = QCheckBox()
+            check.setChecked(bool(spec.default))
+            check.toggled.connect(lambda _c: self._emit())
+            return check
+        raise ValueError(
+            f"InputForm cannot edit inputs of kind {spec.kind!r} ({spec.name}); build that editor in the page"
+        )
+
+    def _on_slider_moved(self, spec: InputSpec, position: int) -> None:
+        box = self._editors[spec.name]
+        assert isinstance(box, QDoubleSpinBox)
+        box.setValue(_from_slider(spec, position))
+
+    def _on_spin_changed(self, spec: InputSpec, value: float) -> None:
+        slider = self._sliders.get(spec.name)
+        if slider is not None:
+            with QSignalBlocker(slider):
+                slider.setValue(_to_slider(spec, value))
+        self._emit()
+
+    def _emit(self) -> None:
+        self.values_changed.emit(self.values())
+
+    def editor(self, name: str) -> QWidget:
+        return self._editors[name]
+
+    def values(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name, editor in self._editors.items():
+            spec = self.specs[name]
+            if isinstance(editor, QDoubleSpinBox):
+                result[name] = round(editor.value()) if spec.kind == "integer" else editor.value()
+            elif isinstance(editor, QComboBox):
+                result[name] = editor.currentData()
+            elif isinstance(editor, QCheckBox):
+                result[name] = editor.isChecked()
+        return result
+
+    def set_values(self, values: Mapping[str, Any], *, emit: bool = True) -> None:
+        """Set some inputs at once (validated first; raises ``ValueError`` and changes nothing if one is bad)."""
+        known = {k: v for k, v in values.items() if k in self.specs}
+        checked = validate_inputs(self.specs.values(), known, partial=True)
+        blockers = [QSignalBlocker(w) for w in (*self._editors.values(), *self._sliders.values())]
+        try:
+            for name, value in checked.items():
+                editor = self._editors[name]
+                if isinstance(editor, QDoubleSpinBox):
+                    editor.setValue(float(value))  # type: ignore[arg-type]
+                    if name in self._sliders:
+                        self._sliders[name].setValue(_to_slider(self.specs[name], float(value)))  # type: ignore[arg-type]
+                elif isinstance(editor, QComboBox):
+                    editor.setCurrentIndex(max(0, editor.findData(value)))
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(value))
+        finally:
+            del blockers
+        if emit:
+            self._emit()
+
+    def reset(self) -> None:
+        self.set_values({spec.name: spec.default for spec in self.specs.values() if spec.name in self._editors})
+
+
+def _tooltip(spec: InputSpec) -> str:
+    parts = [spec.help] if spec.help else []
+    if spec.kind in ("number", "integer"):
+        unit = f" {spec.unit}" if spec.unit and spec.unit != "$" else ""
+        dollar = "$" if spec.unit == "$" else ""
+        parts.append(f"Range {dollar}{spec.minimum:,g}–{dollar}{spec.maximum:,g}{unit}.")
+    if spec.source:
+        parts.append(f"Default from: {spec.source}.")
+    if spec.illustrative:
+        parts.append("The default is illustrative, not an official figure.")
+    return " ".join(parts)
+
+
+class ChartView(QWidget):
+    """An embedded matplotlib figure that follows the theme and zoom.
+
+    Matplotlib is imported when the chart is first shown or touched, not when the page is built. Give it a
+    ``draw`` callback ``draw(figure, theme)`` with :meth:`set_drawer`; call :meth:`refresh` when data change.
+    """
+
+    drawn = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, min_height: int = 260) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._canvas: Any = None
+        self._figure: Any = None
+        self._drawer: Callable[[Any, ThemeColors], None] | None = None
+        self._text_alternative: Any = ""
+        self._pending = False
+        self.setMinimumHeight(min_height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Chart")
+        ctx.theme_changed.connect(self._on_ctx_theme_changed)
+        ctx.zoom_changed.connect(self._on_ctx_theme_changed)
+
+    @property
+    def figure(self) -> Any:
+        self._ensure_canvas()
+        return self._figure
+
+    @property
+    def canvas(self) -> Any:
+        self._ensure_canvas()
+        return self._canvas
+
+    def _ensure_canvas(self) -> None:
+        if self._canvas is not None:
+            return
+        import matplotlib
+
+        matplotlib.use("QtAgg", force=False)
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self._figure = Figure(layout="constrained")
+        self._canvas = FigureCanvasQTAgg(self._figure)
+        self._canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._canvas.setAccessibleName(self.accessibleName())
+        self._layout.addWidget(self._canvas)
+        self._apply_style()
+
+    def _apply_style(self) -> None:
+        from healthalloc.core.palette import chart_rc
+
+        rc = chart_rc(self.ctx.theme, zoom=self.ctx.zoom)
+        self._figure.set_facecolor(rc["figure.facecolor"])
+        self._rc = rc
+
+    def rc(self) -> dict[str, object]:
+        """The theme's rcParams; draw inside ``matplotlib.rc_context(view.rc())`` so new artists pick them up."""
+        self._ensure_canvas()
+        return self._rc
+
+    def set_drawer(self, drawer: Callable[[Any, ThemeColors], None]) -> None:
+        self._drawer = drawer
+
+    def refresh(self) -> None:
+        """Redraw with the current data, coalescing bursts (slider drags) into one paint."""
+        if self._drawer is None:
+            return
+        self._ensure_canvas()
+        import matplotlib
+
+        with matplotlib.rc_context(self._rc):
+            self._drawer(self._figure, self.ctx.theme)
+        self._canvas.draw_idle()
+        self.drawn.emit()
+
+    def draw_now(self) -> None:
+        """Synchronous draw (screenshots, exports, tests)."""
+        self._ensure_canvas()
+        self._canvas.draw()
+
+    @Slot(object)
+    def _on_ctx_theme_changed(self, _value: object) -> None:
+        if self._canvas is None:
+            return
+        self._apply_style()
+        self._figure.clear()
+        self.refresh()
+
+    def set_text_alternative(self, value: Any) -> None:
+        """The numbers behind the chart (a DataFrame or text), for screen readers and the "Data" view."""
+        self._text_alternative = value
+        text = value if isinstance(value, str) else _frame_to_text(value)
+        self.setAccessibleDescription(text[:2000])
+        self.setToolTip("")
+
+    def text_alternative(self) -> str:
+        value = self._text_alternative
+        return value if isinstance(value, str) else _frame_to_text(value)
+
+    def save(self, path: str, *, scale: float = 2.0) -> None:
+        """Export PNG (at ``scale``× screen resolution), SVG or PDF by the file's extension."""
+        self._ensure_canvas()
+        dpi = self._figure.get_dpi() * (scale if path.lower().endswith(".png") else 1.0)
+        self._figure.savefig(path, dpi=dpi, facecolor=self._figure.get_facecolor())
+
+
+def _frame_to_text(frame: Any) -> str:
+    if frame is None:
+        return ""
+    try:
+        return str(frame.to_string(index=False))
+    except AttributeError:
+        return str(frame)
+
+
+class MathPanel(QWidget):
+    """A collapsible "Show the math" panel rendering one or more :class:`Explanation`s."""
+
+    def __init__(self, parent: QWidget | None = None, *, expanded: bool = False) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.toggle = QToolButton()
+        self.toggle.setText("Show the math")
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(expanded)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.toggle.setAccessibleName("Show the math")
+        self.toggle.toggled.connect(self._on_toggle_toggled)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName("The math, step by step")
+        self.browser.setVisible(expanded)
+        self.browser.setMinimumHeight(160)
+        layout.addWidget(self.toggle)
+        layout.addWidget(self.browser)
+        self._explanations: list[Explanation] = []
+
+    @Slot(bool)
+    def _on_toggle_toggled(self, checked: bool) -> None:
+        self.browser.setVisible(checked)
+        self.toggle.setText("Hide the math" if checked else "Show the math")
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if checked else Qt.ArrowType.RightArrow)
+
+    def set_explanations(self, explanations: Iterable[Explanation]) -> None:
+        self._explanations = list(explanations)
+        markdown = "\n\n---\n\n".join(e.as_markdown() for e in self._explanations)
+        bar = self.browser.verticalScrollBar()
+        position = bar.value()
+        self.browser.setMarkdown(markdown)
+        bar.setValue(position)
+        self.browser.setAccessibleDescription("\n\n".join(e.as_text() for e in self._explanations)[:4000])
+
+    def text(self) -> str:
+        return "\n\n".join(e.as_text() for e in self._explanations)
+
+
+def format_cell(value: Any, kind: str) -> str:
+    """Format one table cell: ``money``, ``money0``, ``percent`` (a 0–1 fraction), ``number``, ``int`` or text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if kind == "money":
+            return f"{'−' if value < 0 else ''}${abs(value):,.2f}"
+        if kind == "money0":
+            return f"{'−' if value < 0 else ''}${abs(value):,.0f}"
+        if kind == "percent":
+            return f"{value * 100:.1f}%"
+        if kind == "int":
+            return f"{value:,.0f}"
+        if kind == "number":
+            return f"{value:,.3f}"
+    return str(value)
+
+
+class FrameView(QWidget):
+    """A read-only table for a pandas DataFrame, with "Export CSV…"."""
+
+    def __init__(self, parent: QWidget | None = None, *, export: bool = True, name: str = "Table") -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(name)
+        self.table.setTabKeyNavigation(False)
+        layout.addWidget(self.table)
+        self._frame: Any = None
+        self.name = name
+        if export:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.export_button = QPushButton("Export CSV…")
+            self.export_button.setAccessibleName(f"Export {name} as CSV")
+            self.export_button.clicked.connect(self._on_export_clicked)
+            row.addWidget(self.export_button)
+            layout.addLayout(row)
+
+    def set_frame(
+        self, frame: Any, formats: Mapping[str, str] | None = None, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        formats = formats or {}
+        headers = headers or {}
+        self._frame = frame
+        columns = list(frame.columns)
+        self.table.setColumnCount(len(columns))
+        self.table.setRowCount(len(frame))
+        self.table.setHorizontalHeaderLabels([headers.get(c, str(c)) for c in columns])
+        for r, row in enumerate(frame.itertuples(index=False)):
+            for c, value in enumerate(row):
+                kind = formats.get(columns[c], "")
+                item = QTableWidgetItem(format_cell(value, kind))
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+
+    def frame(self) -> Any:
+        return self._frame
+
+    def cell_text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item else ""
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        if self._frame is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.name}", f"{self.name}.csv", "CSV files (*.csv)")
+        if path:
+            try:
+                export_csv(self._frame, path)
+            except OSError as error:
+                QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error.strerror or error}")
+
+
+def export_csv(frame: Any, path: str) -> None:
+    """Write a DataFrame to CSV atomically (temp file, then rename)."""
+    from healthalloc.core.files import atomic_write_text
+
+    atomic_write_text(path, frame.to_csv(index=False))
+
+
+class Debouncer(QObject):
+    """Call ``callback`` once, ``msec`` after the last :meth:`trigger` (typing, dragging)."""
+
+    def __init__(self, msec: int, callback: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(msec)
+        self._timer.timeout.connect(callback)
+
+    def trigger(self) -> None:
+        self._timer.start()
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._timer.timeout.emit()

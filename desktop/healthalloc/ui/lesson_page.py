@@ -1,0 +1,360 @@
+"""The reading pane for one lesson: title, objectives, sections, sources; Previous/Next and "Mark complete"."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from healthalloc.core.content import Lesson
+from healthalloc.core.render import lesson_markdown
+from healthalloc.core.resources import content_dir
+from healthalloc.ui.context import AppContext
+
+CHART_WIDTH = 760
+CHART_HEIGHT = 380
+READABLE_CHARS = 110
+
+
+class LessonBrowser(QTextBrowser):
+    """A QTextBrowser that draws ``chart:`` images and never loads anything from the network or outside content/."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._charts: dict[str, QImage] = {}
+        self.chart_text: dict[str, str] = {}
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        url = QUrl(url)
+        scheme = url.scheme().lower()
+        if (
+            kind == QTextDocument.ResourceType.ImageResource.value
+            or kind == QTextDocument.ResourceType.ImageResource
+        ):
+            if scheme == "chart":
+                return self._chart_image(url.path())
+            if scheme in ("", "file"):
+                return self._local_image(url)
+            return QImage()  # remote images are never fetched
+        if scheme not in ("", "file"):
+            return None
+        return super().loadResource(kind, url)
+
+    def _local_image(self, url: QUrl) -> QImage:
+        root = (content_dir()).resolve()
+        candidate = (root / "lessons" / url.path()).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return QImage()
+        return QImage(str(candidate))
+
+    def _chart_image(self, chart_id: str) -> QImage:
+        if chart_id in self._charts:
+            return self._charts[chart_id]
+        image = QImage()
+        try:
+            png, text = render_chart_png(chart_id, self.ctx)
+            image.loadFromData(QByteArray(png), "PNG")
+            image.setDevicePixelRatio(2.0)
+            self.chart_text[chart_id] = text
+        except Exception as error:  # a broken chart must never take the lesson down with it
+            self.chart_text[chart_id] = f"This chart could not be drawn: {error}"
+        self._charts[chart_id] = image
+        return image
+
+    def clear_charts(self) -> None:
+        self._charts.clear()
+
+    def resizeEvent(self, event: Any) -> None:
+        """Keep lines to a readable length: wide windows get side margins instead of 200-character lines."""
+        super().resizeEvent(event)
+        readable = round(self.fontMetrics().averageCharWidth() * READABLE_CHARS)
+        width = self.viewport().width() - 4
+        if width > readable:
+            self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+            self.setLineWrapColumnOrWidth(readable)
+        else:
+            self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+
+
+def render_chart_png(chart_id: str, ctx: AppContext) -> tuple[bytes, str]:
+    """Draw a lesson chart off-screen at 2× for a sharp image. Returns (PNG bytes, text alternative)."""
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from healthalloc.core.figures import draw_chart
+    from healthalloc.core.palette import chart_rc
+
+    with matplotlib.rc_context(chart_rc(ctx.theme, zoom=ctx.zoom)):
+        figure = Figure(figsize=(CHART_WIDTH / 100, CHART_HEIGHT / 100), dpi=100, layout="constrained")
+        FigureCanvasAgg(figure)
+        text = draw_chart(chart_id, figure, ctx.theme)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=200, facecolor=ctx.theme.base)
+    return buffer.getvalue(), text
+
+
+class LessonPage(QWidget):
+    """One lesson. ``navigate_requested`` asks the window to open another lesson id."""
+
+    navigate_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext, lesson: Lesson, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lesson = lesson
+        self.page_id = lesson.id
+        self.title = lesson.title
+        self.setObjectName(f"lesson-{lesson.id}")
+        self.setAccessibleName(f"Lesson: {lesson.title}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 12)
+        layout.setSpacing(6)
+
+        self.module_label = QLabel(
+            f"{lesson.module.upper()}  ·  LESSON {lesson.order}  ·  ABOUT {lesson.minutes} MIN"
+        )
+        self.module_label.setProperty("role", "muted")
+        self.title_label = QLabel(lesson.title)
+        self.title_label.setProperty("role", "title")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.module_label)
+        layout.addWidget(self.title_label)
+
+        self.browser = LessonBrowser(ctx)
+        self.browser.setAccessibleName(f"{lesson.title}: lesson text")
+        self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
+        self.browser.highlighted.connect(self._on_browser_highlighted)
+        self.browser.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        layout.addWidget(self.browser, 1)
+
+        nav = QHBoxLayout()
+        self.prev_button = QPushButton("← Previous")
+        self.next_button = QPushButton("Next →")
+        self.next_button.setProperty("primary", True)
+        self.complete_box = QCheckBox("I have finished this lesson")
+        self.complete_box.setAccessibleName("Mark this lesson complete")
+        previous, following = ctx.course.neighbours(lesson.id)
+        self._previous_id = previous.id if previous else ""
+        self._next_id = following.id if following else ""
+        self.prev_button.setEnabled(previous is not None)
+        self.prev_button.setToolTip(f"{previous.title} (Alt+Left)" if previous else "This is the first lesson")
+        self.next_button.setEnabled(following is not None)
+        self.next_button.setToolTip(f"{following.title} (Alt+Right)" if following else "This is the last lesson")
+        self.prev_button.setAccessibleName("Previous lesson")
+        self.next_button.setAccessibleName("Next lesson")
+        self.prev_button.clicked.connect(self.go_previous)
+        self.next_button.clicked.connect(self.go_next)
+        self.complete_box.setChecked(ctx.store.lesson_state(lesson.id).completed)
+        self.complete_box.toggled.connect(self._on_complete_toggled)
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.complete_box)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        layout.addLayout(nav)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(600)
+        self._save_timer.timeout.connect(self.save_position)
+        self._restoring = False
+        self.render()
+        ctx.theme_changed.connect(self._on_theme_changed)
+        ctx.zoom_changed.connect(self._on_theme_changed)
+
+    # ------------------------------------------------------------------ rendering
+    def markdown(self) -> str:
+        return lesson_markdown(self.lesson, question_prompt=self._question_prompt, link_terms=self._link_terms())
+
+    def _question_prompt(self, question_id: str) -> str | None:
+        lookup = getattr(self.ctx, "question_prompt", None)
+        return lookup(question_id) if callable(lookup) else None
+
+    def _link_terms(self) -> Any:
+        linker = getattr(self.ctx, "link_terms", None)
+        return linker if callable(linker) else None
+
+    def render(self) -> None:
+        bar = self.browser.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self.browser.clear_charts()
+        self.browser.document().setDefaultStyleSheet(_document_css(self.ctx))
+        self.browser.setMarkdown(self.markdown())
+        _style_headings(self.browser.document())
+        if fraction:
+            QTimer.singleShot(0, lambda: bar.setValue(round(fraction * bar.maximum())))
+
+    @Slot(object)
+    def _on_theme_changed(self, _value: object) -> None:
+        self.render()
+
+    # ------------------------------------------------------------------ navigation and links
+    @Slot()
+    def go_previous(self) -> None:
+        if self._previous_id:
+            self.navigate_requested.emit(self._previous_id)
+
+    @Slot()
+    def go_next(self) -> None:
+        if self._next_id:
+            self.navigate_requested.emit(self._next_id)
+
+    @Slot(QUrl)
+    def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if url.scheme().lower() in ("http", "https", "mailto"):
+            answer = QMessageBox.question(
+                self,
+                "Open a web page?",
+                f"This link leads outside the app, to:\n\n{text}\n\nOpen it in your web browser?",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                QDesktopServices.openUrl(url)
+            return
+        self.ctx.open_link(text)
+
+    @Slot(QUrl)
+    def _on_browser_highlighted(self, url: QUrl) -> None:
+        text = url.toString()
+        if not text:
+            QToolTip.hideText()
+            return
+        describe = getattr(self.ctx, "describe_link", None)
+        tip = describe(text) if callable(describe) else None
+        if tip is None and url.scheme().lower() in ("http", "https"):
+            tip = f"Opens in your web browser: {text}"
+        if tip:
+            QToolTip.showText(
+                self.browser.mapToGlobal(self.browser.cursorRect().center()) + QPoint(0, 20), tip, self.browser
+            )
+
+    # ------------------------------------------------------------------ sections and position
+    def section_positions(self) -> list[tuple[str, int]]:
+        """(section slug, y position in the document) for every ``##`` heading, in order."""
+        positions: list[tuple[str, int]] = []
+        slugs = {s.title: s.slug for s in self.lesson.sections}
+        document = self.browser.document()
+        layout = document.documentLayout()
+        block = document.begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() == 2 and block.text().strip() in slugs:
+                positions.append((slugs[block.text().strip()], int(layout.blockBoundingRect(block).top())))
+            block = block.next()
+        return positions
+
+    def current_section(self) -> str:
+        y = self.browser.verticalScrollBar().value() + 40
+        current = self.lesson.sections[0].slug
+        for slug, top in self.section_positions():
+            if top <= y:
+                current = slug
+        return current
+
+    def scroll_to_section(self, slug: str) -> bool:
+        for name, top in self.section_positions():
+            if name == slug:
+                self.browser.verticalScrollBar().setValue(top)
+                return True
+        return False
+
+    def find_text(self, text: str) -> bool:
+        """Move to and select the first occurrence of ``text`` (search results land here)."""
+        cursor = self.browser.document().find(text)
+        if cursor.isNull():
+            return False
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        return True
+
+    def restore_position(self, section: str = "") -> None:
+        """Scroll to ``section`` if given, else to where the student left this lesson; then remember it."""
+        state = self.ctx.store.lesson_state(self.lesson.id)
+        bar = self.browser.verticalScrollBar()
+        self._restoring = True
+        try:
+            if section and self.scroll_to_section(section):
+                pass
+            elif state.scroll and bar.maximum():
+                bar.setValue(round(state.scroll * bar.maximum()))
+            elif state.last_section:
+                self.scroll_to_section(state.last_section)
+        finally:
+            self._restoring = False
+        self.save_position()
+
+    def scroll_fraction(self) -> float:
+        bar = self.browser.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        if not self._restoring:
+            self._save_timer.start()
+
+    @Slot()
+    def save_position(self) -> None:
+        self._save_timer.stop()
+        self.ctx.save(
+            lambda: self.ctx.store.save_position(self.lesson.id, self.current_section(), self.scroll_fraction())
+        )
+
+    @Slot(bool)
+    def _on_complete_toggled(self, checked: bool) -> None:
+        if self.ctx.save(lambda: self.ctx.store.set_completed(self.lesson.id, checked)):
+            self.ctx.progress_changed.emit(self.lesson.id)
+
+    def refresh_completed(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.complete_box.blockSignals(True)
+            self.complete_box.setChecked(self.ctx.store.lesson_state(self.lesson.id).completed)
+            self.complete_box.blockSignals(False)
+
+
+def _document_css(ctx: AppContext) -> str:
+    theme = ctx.theme
+    return (
+        f"a {{ color: {theme.link}; text-decoration: underline; }}"
+        f"table {{ border-collapse: collapse; }}"
+        f"th, td {{ padding: 4px 10px; border: 1px solid {theme.border}; }}"
+        f"th {{ background-color: {theme.window}; }}"
+        f"blockquote {{ color: {theme.text}; }}"
+    )
+
+
+def _style_headings(document: QTextDocument) -> None:
+    """Give headings and paragraphs comfortable spacing (setMarkdown leaves them tight)."""
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        level = fmt.headingLevel()
+        if level:
+            fmt.setTopMargin(22 if level == 2 else 14)
+            fmt.setBottomMargin(8)
+        else:
+            fmt.setBottomMargin(8)
+            fmt.setLineHeight(135.0, 1)  # QTextBlockFormat.ProportionalHeight
+        cursor.setPosition(block.position())
+        cursor.setBlockFormat(fmt)
+        block = block.next()

@@ -1,0 +1,443 @@
+"""The main window: sidebar of modules, lessons and tools; the page area; menus; remembered state."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from healthalloc import __version__
+from healthalloc.core.links import parse_link
+from healthalloc.ui import registry
+from healthalloc.ui.context import AppContext
+from healthalloc.ui.error_page import ContentErrorPage
+from healthalloc.ui.lesson_page import LessonPage
+from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
+
+PAGE_ROLE = Qt.ItemDataRole.UserRole
+TICK = "✓ "
+
+
+def short_title(title: str) -> str:
+    """The sidebar shows a lesson's title up to its colon: "Policy: the laws that move the money" → "Policy"."""
+    head = title.split(":", 1)[0].strip()
+    return head or title
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, restore: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings: QSettings = ctx.settings
+        self.setWindowTitle("healthalloc: who allocates US health care")
+        self.setMinimumSize(900, 600)
+        self.pages: dict[str, QWidget] = {}
+        self.current_page_id = ""
+        self.shortcut_rows: list[tuple[str, str]] = []
+        ctx.set_link_handler(self.open_link)
+        ctx.progress_changed.connect(self._on_progress_changed)
+        ctx.store_error.connect(self._on_store_error)
+
+        self.sidebar = QTreeWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setAccessibleName("Course contents")
+        self.sidebar.setRootIsDecorated(False)
+        self.sidebar.setIndentation(14)
+        self.sidebar.itemActivated.connect(self._on_sidebar_item_activated)
+        self.sidebar.itemClicked.connect(self._on_sidebar_item_activated)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress_label = QLabel()
+        self.progress_label.setProperty("role", "muted")
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 8, 4, 8)
+        side_layout.addWidget(self.progress_label)
+        side_layout.addWidget(self.progress)
+        side_layout.addWidget(self.sidebar, 1)
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 1000])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_sidebar()
+        self._build_menus()
+        self._update_progress()
+        if restore:
+            self._restore_window()
+
+    # ------------------------------------------------------------------ building
+    def _build_sidebar(self) -> None:
+        self.sidebar.clear()
+        self._items: dict[str, QTreeWidgetItem] = {}
+        course = self.ctx.course
+        modules: dict[str, list[tuple[str, str, bool]]] = {}
+        for module, lessons in course.modules():
+            modules[module] = [(lesson.id, lesson.short_title or lesson.title, False) for lesson in lessons]
+        for broken_id in course.broken:
+            modules.setdefault("Content problems", []).append((broken_id, f"⚠ {broken_id} (could not load)", True))
+        for module, entries in modules.items():
+            group = QTreeWidgetItem([module.upper()])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            group.setFont(0, font)
+            self.sidebar.addTopLevelItem(group)
+            for page_id, title, _broken in entries:
+                item = QTreeWidgetItem([short_title(title)])
+                item.setData(0, PAGE_ROLE, page_id)
+                item.setToolTip(0, title)
+                group.addChild(item)
+                self._items[page_id] = item
+        groups: dict[str, QTreeWidgetItem] = {}
+        for spec in registry.PAGES:
+            if spec.group not in groups:
+                group = QTreeWidgetItem([spec.group.upper()])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = group.font(0)
+                font.setBold(True)
+                font.setPointSizeF(font.pointSizeF() * 0.85)
+                group.setFont(0, font)
+                self.sidebar.addTopLevelItem(group)
+                groups[spec.group] = group
+            item = QTreeWidgetItem([spec.title])
+            item.setData(0, PAGE_ROLE, spec.page_id)
+            groups[spec.group].addChild(item)
+            self._items[spec.page_id] = item
+        self.sidebar.expandAll()
+        self._refresh_ticks()
+
+    def _refresh_ticks(self) -> None:
+        completed = self.ctx.store.completed_lessons()
+        for lesson in self.ctx.course.lessons:
+            item = self._items.get(lesson.id)
+            if item is not None:
+                item.setText(
+                    0, (TICK if lesson.id in completed else "") + short_title(lesson.short_title or lesson.title)
+                )
+                item.setToolTip(0, lesson.title + (" (completed)" if lesson.id in completed else ""))
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            sequences = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in sequences])
+            names = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
+            if names:
+                self.shortcut_rows.append((text.replace("&", "").rstrip("…"), names))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(
+            self._action("Zoom &in", self.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
+        )
+        self.view_menu.addAction(self._action("Zoom &out", self.zoom_out, QKeySequence.StandardKey.ZoomOut))
+        self.view_menu.addAction(self._action("&Reset zoom", self.zoom_reset, "Ctrl+0"))
+        self.view_menu.addSeparator()
+        theme_menu = self.view_menu.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for choice in THEME_CHOICES:
+            action = QAction(THEME_LABELS[choice], self, checkable=True)
+            action.triggered.connect(lambda _checked=False, c=choice: self.set_theme_choice(c))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[choice] = action
+        self.theme_actions[self.theme_choice()].setChecked(True)
+        theme_menu.addSeparator()
+        theme_menu.addAction(self._action("Next theme", self.cycle_theme, "Ctrl+Shift+T"))
+
+        self.go_menu = bar.addMenu("&Go")
+        self.go_menu.addAction(self._action("&Previous lesson", self.previous_lesson, "Alt+Left"))
+        self.go_menu.addAction(self._action("&Next lesson", self.next_lesson, "Alt+Right"))
+        self.go_menu.addAction(self._action("&Continue where I left off", self.continue_course, "Ctrl+Shift+C"))
+        self.go_menu.addSeparator()
+        for number, spec in enumerate(registry.PAGES, 1):
+            self.go_menu.addAction(
+                self._action(spec.title, lambda _c=False, p=spec.page_id: self.open_page(p), f"Ctrl+{number}")
+            )
+
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self._action("&Welcome", self.show_welcome))
+        self.help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+        self.help_menu.addAction(self._action("&About healthalloc", self.show_about))
+
+    # ------------------------------------------------------------------ pages
+    def page_ids(self) -> list[str]:
+        return (
+            [lesson.id for lesson in self.ctx.course.lessons]
+            + list(self.ctx.course.broken)
+            + [spec.page_id for spec in registry.PAGES]
+        )
+
+    def page(self, page_id: str) -> QWidget | None:
+        """The page widget, created on first use."""
+        if page_id in self.pages:
+            return self.pages[page_id]
+        widget: QWidget | None = None
+        lesson = self.ctx.course.lesson(page_id)
+        if lesson is not None:
+            lesson_page = LessonPage(self.ctx, lesson)
+            lesson_page.navigate_requested.connect(self.open_page)
+            widget = lesson_page
+        elif page_id in self.ctx.course.broken:
+            widget = ContentErrorPage(page_id, self.ctx.course.broken[page_id])
+        else:
+            spec = registry.page_spec(page_id)
+            if spec is not None:
+                widget = spec.load()(self.ctx)
+        if widget is not None:
+            self.pages[page_id] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def open_page(self, page_id: str, params: dict[str, str] | None = None) -> bool:
+        """Show a page (a lesson id or a registry id); ``params`` go to a calculator's ``apply_params``."""
+        params = dict(params or {})
+        current = self.stack.currentWidget()
+        if isinstance(current, LessonPage) and current.page_id != page_id:
+            current.save_position()
+        widget = self.page(page_id)
+        if widget is None:
+            return False
+        self.stack.setCurrentWidget(widget)
+        self.current_page_id = page_id
+        item = self._items.get(page_id)
+        if item is not None:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentItem(item)
+            self.sidebar.blockSignals(False)
+        section = params.pop("section", "")
+        if isinstance(widget, LessonPage):
+            # After the document is laid out: jump to the section asked for, or back to where the student was.
+            QTimer.singleShot(0, lambda: widget.restore_position(section))
+        elif params and hasattr(widget, "apply_params"):
+            try:
+                widget.apply_params(params)
+            except ValueError as error:
+                QMessageBox.warning(
+                    self, "Link not understood", f"This link's settings could not be used: {error}"
+                )
+        with contextlib.suppress(RuntimeError):
+            self.settings.setValue("ui/last_page", page_id)
+        title = getattr(widget, "title", "")
+        self.setWindowTitle(f"{title} · healthalloc" if title else "healthalloc")
+        return True
+
+    @Slot(QTreeWidgetItem)
+    def _on_sidebar_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        page_id = item.data(0, PAGE_ROLE)
+        if page_id:
+            self.open_page(page_id)
+
+    def open_link(self, url: str) -> None:
+        try:
+            link = parse_link(url)
+        except ValueError as error:
+            QMessageBox.information(self, "Link not understood", str(error))
+            return
+        if link.kind in ("lesson", "page"):
+            params = {"section": link.anchor} if link.anchor else {}
+            if not self.open_page(link.target, params):
+                QMessageBox.information(self, "Page not found", f"There is no page called “{link.target}”.")
+        elif link.kind == "calc":
+            if not self.open_page(link.target, link.params):
+                QMessageBox.information(
+                    self, "Calculator not found", f"There is no calculator called “{link.target}”."
+                )
+        else:
+            handler = getattr(self.ctx, "handle_link", None)
+            if callable(handler) and handler(link):
+                return
+            if link.kind == "glossary":
+                self.open_page("glossary", {"term": link.target})
+
+    def current_lesson_page(self) -> LessonPage | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, LessonPage) else None
+
+    @Slot()
+    def previous_lesson(self) -> None:
+        page = self.current_lesson_page()
+        if page is not None:
+            page.go_previous()
+
+    @Slot()
+    def next_lesson(self) -> None:
+        page = self.current_lesson_page()
+        if page is not None:
+            page.go_next()
+        elif self.ctx.course.lessons and self.current_page_id not in [
+            lesson.id for lesson in self.ctx.course.lessons
+        ]:
+            self.continue_course()
+
+    @Slot()
+    def continue_course(self) -> None:
+        last = self.ctx.store.last_lesson()
+        if last and self.ctx.course.lesson(last):
+            self.open_page(last)
+            return
+        completed = self.ctx.store.completed_lessons()
+        for lesson in self.ctx.course.lessons:
+            if lesson.id not in completed:
+                self.open_page(lesson.id)
+                return
+        if self.ctx.course.lessons:
+            self.open_page(self.ctx.course.lessons[0].id)
+
+    # ------------------------------------------------------------------ progress
+    @Slot(str)
+    def _on_progress_changed(self, _lesson_id: str) -> None:
+        self._refresh_ticks()
+        self._update_progress()
+        for page in self.pages.values():
+            if isinstance(page, LessonPage):
+                page.refresh_completed()
+
+    def _update_progress(self) -> None:
+        total = len(self.ctx.course.lessons)
+        done = len(self.ctx.store.completed_lessons() & {lesson.id for lesson in self.ctx.course.lessons})
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(f"Course progress: {done} of {total} lessons")
+        self.progress.setAccessibleName(f"Course progress: {done} of {total} lessons complete")
+
+    @Slot(str)
+    def _on_store_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    # ------------------------------------------------------------------ theme and zoom
+    def theme_choice(self) -> str:
+        value = self.settings.value("ui/theme", "system")
+        return value if isinstance(value, str) and value in THEME_CHOICES else "system"
+
+    def set_theme_choice(self, choice: str) -> None:
+        if choice not in THEME_CHOICES:
+            choice = "system"
+        self.settings.setValue("ui/theme", choice)
+        self.theme_actions[choice].setChecked(True)
+        theme = resolve_theme(choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme, self.ctx.zoom)
+        self.ctx.set_theme(theme)
+
+    @Slot()
+    def cycle_theme(self) -> None:
+        order = list(THEME_CHOICES)
+        self.set_theme_choice(order[(order.index(self.theme_choice()) + 1) % len(order)])
+
+    def set_zoom(self, zoom: float) -> None:
+        zoom = min(max(zoom, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
+        self.settings.setValue("ui/zoom", zoom)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.ctx.theme, zoom)
+        self.ctx.set_zoom(zoom)
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self.ctx.zoom + 1e-6), ZOOM_STEPS[-1]))
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self.ctx.zoom - 1e-6), ZOOM_STEPS[0]))
+
+    @Slot()
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
+    # ------------------------------------------------------------------ help
+    @Slot()
+    def show_welcome(self) -> int:
+        from healthalloc.ui.welcome import MAP, START, WelcomeDialog
+
+        dialog = WelcomeDialog(self.ctx.course, self)
+        result = dialog.exec()
+        self.settings.setValue("ui/welcome_dismissed", True)
+        if result == START and self.ctx.course.lessons:
+            self.open_page(self.ctx.course.lessons[0].id)
+        elif result == MAP:
+            self.open_page("stakeholder-map")
+        return int(result)
+
+    def maybe_show_welcome(self) -> None:
+        dismissed = self.settings.value("ui/welcome_dismissed", False)
+        if str(dismissed).lower() not in ("true", "1"):
+            QTimer.singleShot(0, self.show_welcome)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in self.shortcut_rows)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellpadding='4'>{rows}</table>")
+        box.exec()
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About healthalloc",
+            f"<h3>healthalloc {__version__}</h3><p>An interactive course on who allocates health-care resources "
+            "in the United States, with calculators for risk-adjusted capitation, provider reimbursement and the "
+            "flow of money from payers to providers.</p><p>Figures name their source and year. The app works "
+            "entirely offline.</p>",
+        )
+
+    # ------------------------------------------------------------------ state
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("ui/geometry")
+        restored = False
+        if isinstance(geometry, (QByteArray, bytes)):
+            restored = self.restoreGeometry(QByteArray(geometry))
+        if not restored:
+            self.resize(1280, 800)
+        last = self.settings.value("ui/last_page", "")
+        if not (isinstance(last, str) and last and self._safe_open(last)):
+            self.continue_course()
+
+    def _safe_open(self, page_id: str) -> bool:
+        try:
+            return self.open_page(page_id)
+        except (ImportError, ValueError):
+            return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.current_lesson_page()
+        if page is not None:
+            page.save_position()
+        self.settings.setValue("ui/geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(event)

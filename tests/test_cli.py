@@ -1,0 +1,79 @@
+"""The command line: --list-pages, --screenshot and the Linux display-library check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from healthalloc import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "desktop"), "QT_QPA_PLATFORM": "offscreen", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "healthalloc", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_list_pages_prints_ids_then_tab_and_title_only() -> None:
+    result = run_cli("--list-pages")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    ids = [line.split("\t")[0] for line in lines]
+    assert ids[0] == "overview"
+    for page in ("stakeholder-map", "capitation", "reimbursement", "money-flow", "claim", "principles"):
+        assert page in ids
+    assert all(len(line.split("\t")) == 2 for line in lines)
+
+
+def test_screenshot_writes_a_png_of_a_lesson(tmp_path: Path) -> None:
+    target = tmp_path / "shot.png"
+    result = run_cli("--screenshot", str(target), "--page", "overview", "--theme", "dark", "--size", "1024x700")
+    assert result.returncode == 0, result.stderr
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1024, 700)
+
+
+def test_screenshot_of_an_unknown_page_fails_and_lists_the_valid_ones(tmp_path: Path) -> None:
+    result = run_cli("--screenshot", str(tmp_path / "x.png"), "--page", "no-such-page")
+    assert result.returncode != 0
+    assert "unknown page 'no-such-page'" in result.stderr
+    assert "overview" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_missing_xcb_libraries_print_the_apt_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(
+        app.ctypes.util, "find_library", lambda name: None if name == "xcb-cursor" else f"lib{name}.so"
+    )
+    assert app.main([]) == 1
+    err = capsys.readouterr().err
+    assert app.APT_LINE in err
+    assert "libxcb-cursor" in err
+
+
+def test_bad_size_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        app.parse_size("huge")

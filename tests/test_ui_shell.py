@@ -1,0 +1,136 @@
+"""The main window driven as a student would: sidebar, Next/Previous, completion, resuming, broken lessons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from conftest import close_windows_then_store
+from healthalloc.ui.lesson_page import LessonPage
+from healthalloc.ui.main_window import MainWindow
+
+
+def sidebar_item(window: MainWindow, page_id: str):  # type: ignore[no-untyped-def]
+    return window._items[page_id]
+
+
+def test_sidebar_click_opens_the_lesson(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    item = sidebar_item(window, "mechanisms")
+    rect = window.sidebar.visualItemRect(item)
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    page = window.stack.currentWidget()
+    assert isinstance(page, LessonPage)
+    assert page.lesson.id == "mechanisms"
+    assert page.title_label.text() == page.lesson.title
+    assert window.sidebar.currentItem() is item
+
+
+def test_next_and_previous_follow_course_order(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    lessons = window.ctx.course.lessons
+    window.open_page(lessons[0].id)
+    page = window.stack.currentWidget()
+    assert not page.prev_button.isEnabled()
+    qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    assert window.current_page_id == lessons[1].id
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.current_page_id == lessons[2].id
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.current_page_id == lessons[1].id
+
+
+def test_marking_complete_ticks_the_sidebar_and_fills_the_progress_bar(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.open_page("overview")
+    page = window.stack.currentWidget()
+    page.complete_box.click()
+    assert "overview" in window.ctx.store.completed_lessons()
+    assert sidebar_item(window, "overview").text(0).startswith("✓")
+    assert window.progress.value() == 1
+    assert window.progress_label.text().startswith("Course progress: 1 of")
+
+
+def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.ui.application import build_context, make_settings
+
+    ctx.settings.setValue("ui/welcome_dismissed", True)
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.resize(1100, 700)
+    first.show()
+    first.open_page("principles")
+    page = first.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.section_positions() != [])
+    target = page.lesson.sections[2].slug
+    assert page.scroll_to_section(target)
+    page.save_position()
+    first.close()
+    qtbot.wait(20)
+
+    again = build_context(make_settings(), data_dir)
+    second = MainWindow(again)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_page_id == "principles"
+    resumed = second.stack.currentWidget()
+    qtbot.waitUntil(lambda: resumed.current_section() == target, timeout=3000)
+    close_windows_then_store(again)
+
+
+def test_a_malformed_lesson_shows_its_error_and_the_others_open(
+    qtbot, tmp_path: Path, monkeypatch, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from healthalloc.core import resources
+    from healthalloc.ui.application import build_context, make_settings
+    from healthalloc.ui.error_page import ContentErrorPage
+
+    content = tmp_path / "content"
+    shutil.copytree(resources.content_dir(), content)
+    broken = content / "lessons" / "04-mechanisms.md"
+    broken.write_text(broken.read_text("utf-8").replace("title = ", "titel = ", 1), "utf-8")
+    monkeypatch.setenv("HEALTHALLOC_CONTENT_DIR", str(content))
+    resources.content_dir.cache_clear()
+    try:
+        ctx = build_context(make_settings(), data_dir)
+        win = MainWindow(ctx, restore=False)
+        qtbot.addWidget(win)
+        assert win.open_page("mechanisms")
+        page = win.stack.currentWidget()
+        assert isinstance(page, ContentErrorPage)
+        assert "lessons/04-mechanisms.md:" in page.text() and 'unknown key "titel"' in page.text()
+        assert win.open_page("principles")
+        assert isinstance(win.stack.currentWidget(), LessonPage)
+        close_windows_then_store(ctx)
+    finally:
+        resources.content_dir.cache_clear()
+
+
+def test_internal_links_open_pages_and_sections(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.open_link("lesson:principles")
+    assert window.current_page_id == "principles"
+    window.open_link("lesson:overview#" + window.ctx.course.lesson("overview").sections[1].slug)
+    assert window.current_page_id == "overview"
+
+
+def test_theme_and_zoom_are_remembered(window: MainWindow) -> None:
+    window.set_theme_choice("dark")
+    window.zoom_in()
+    assert window.ctx.theme.name == "dark"
+    assert window.ctx.zoom > 1.0
+    assert window.settings.value("ui/theme") == "dark"
+    assert float(window.settings.value("ui/zoom")) == window.ctx.zoom
+
+
+def test_garbage_settings_fall_back_to_defaults(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx.settings.setValue("ui/theme", "purple")
+    ctx.settings.setValue("ui/zoom", "enormous")
+    ctx.settings.setValue("ui/geometry", "not geometry")
+    ctx.settings.setValue("ui/last_page", 42)
+    from healthalloc.ui.application import settings_theme, settings_zoom
+
+    assert settings_theme(ctx.settings) == "system"
+    assert settings_zoom(ctx.settings) == 1.0
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    assert win.current_page_id == ctx.course.lessons[0].id
