@@ -57,6 +57,7 @@ def draw_intl_spending(figure: Any, theme: ThemeColors) -> str:
         ax.set_xlim(0, max(values) * 1.3)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="x", labelbottom=False, length=0)
+        ax.tick_params(axis="y", length=0)
     figure.suptitle("Current health expenditure, 2022 (WHO GHED; the US is hatched)", color=theme.text)
     lines = ["Current health expenditure, 2022, WHO Global Health Expenditure Database:"]
     for _, row in frame.sort_values("current_health_expenditure_pct_gdp", ascending=False).iterrows():

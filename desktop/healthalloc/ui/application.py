@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from healthalloc import APP_NAME, ORG_NAME, __version__
 from healthalloc.core.content import load_course
@@ -81,6 +81,8 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
     window = MainWindow(ctx)
     if args.page and not _open_cli_page(window, args.page):
         return 2
+    if os.environ.get("HEALTHALLOC_EXIT_AFTER_FIRST_PAINT"):
+        _exit_after_first_paint(app, window)
     window.show()
     if ctx.store.recovered_from is not None:
         QTimer.singleShot(
@@ -99,6 +101,24 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
     code = app.exec()
     ctx.store.close()
     return int(code)
+
+
+def _exit_after_first_paint(app: QApplication, window: QWidget) -> None:
+    """Benchmark hook: print the wall-clock time of the window's first paint, then quit."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and watched is window:
+                print(f"first-paint {time.time():.6f}", flush=True)
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    window._first_paint_filter = FirstPaint(window)  # type: ignore[attr-defined]
+    window.installEventFilter(window._first_paint_filter)  # type: ignore[attr-defined]
 
 
 def _open_cli_page(window: object, spec: str) -> bool:
@@ -146,7 +166,10 @@ def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int
 def _finish_charts(window: object) -> None:
     """Charts draw on idle; force every visible one to paint before the grab."""
     from healthalloc.ui.calc_base import ChartView
+    from healthalloc.ui.lesson_page import LessonBrowser
 
+    for browser in window.findChildren(LessonBrowser):  # type: ignore[attr-defined]
+        browser.draw_pending_charts()
     for view in window.findChildren(ChartView):  # type: ignore[attr-defined]
         if view.isVisible() and view._canvas is not None:
             view.draw_now()

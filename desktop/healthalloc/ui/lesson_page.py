@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
+from PySide6.QtCore import QByteArray, QPoint, QRect, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -26,11 +26,14 @@ from healthalloc.ui.context import AppContext
 
 CHART_WIDTH = 760
 CHART_HEIGHT = 380
+CHART_DELAY_MS = 40
 READABLE_CHARS = 110
 
 
 class LessonBrowser(QTextBrowser):
     """A QTextBrowser that draws ``chart:`` images and never loads anything from the network or outside content/."""
+
+    chart_drawn = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +42,7 @@ class LessonBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._charts: dict[str, QImage] = {}
+        self._queued: set[str] = set()
         self.chart_text: dict[str, str] = {}
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
@@ -65,8 +69,30 @@ class LessonBrowser(QTextBrowser):
         return QImage(str(candidate))
 
     def _chart_image(self, chart_id: str) -> QImage:
+        """The chart if drawn; otherwise a same-size placeholder, with the drawing queued for after this paint.
+
+        Drawing needs matplotlib (about a second to import); deferring it keeps the first paint instant.
+        """
         if chart_id in self._charts:
             return self._charts[chart_id]
+        if chart_id not in self._queued:
+            self._queued.add(chart_id)
+            QTimer.singleShot(CHART_DELAY_MS, lambda: self._draw_chart(chart_id))
+        return self._placeholder()
+
+    def _placeholder(self) -> QImage:
+        image = QImage(CHART_WIDTH * 2, CHART_HEIGHT * 2, QImage.Format.Format_ARGB32)
+        image.setDevicePixelRatio(2.0)
+        image.fill(QColor(self.ctx.theme.base))
+        painter = QPainter(image)
+        painter.setPen(QColor(self.ctx.theme.muted_text))
+        painter.drawText(
+            QRect(0, 0, CHART_WIDTH, CHART_HEIGHT), Qt.AlignmentFlag.AlignCenter, "Drawing the chart…"
+        )
+        painter.end()
+        return image
+
+    def _draw_chart(self, chart_id: str) -> None:
         image = QImage()
         try:
             png, text = render_chart_png(chart_id, self.ctx)
@@ -76,10 +102,24 @@ class LessonBrowser(QTextBrowser):
         except Exception as error:  # a broken chart must never take the lesson down with it
             self.chart_text[chart_id] = f"This chart could not be drawn: {error}"
         self._charts[chart_id] = image
-        return image
+        self._queued.discard(chart_id)
+        document = self.document()
+        document.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(f"chart:{chart_id}"), image)
+        document.markContentsDirty(0, document.characterCount())
+        self.viewport().update()
+        self.chart_drawn.emit(chart_id)
 
-    def clear_charts(self) -> None:
-        self._charts.clear()
+    def draw_pending_charts(self) -> None:
+        """Draw queued charts now (screenshots, exports, tests)."""
+        for chart_id in list(self._queued):
+            self._draw_chart(chart_id)
+
+    def redraw_charts(self) -> None:
+        """Queue every drawn chart for redrawing (theme or zoom changed); the old image shows until then."""
+        for chart_id in self._charts:
+            if chart_id not in self._queued:
+                self._queued.add(chart_id)
+                QTimer.singleShot(CHART_DELAY_MS, lambda c=chart_id: self._draw_chart(c))
 
     def resizeEvent(self, event: Any) -> None:
         """Keep lines to a readable length: wide windows get side margins instead of 200-character lines."""
@@ -104,7 +144,7 @@ def render_chart_png(chart_id: str, ctx: AppContext) -> tuple[bytes, str]:
     from healthalloc.core.figures import draw_chart
     from healthalloc.core.palette import chart_rc
 
-    with matplotlib.rc_context(chart_rc(ctx.theme, zoom=ctx.zoom)):
+    with matplotlib.rc_context(chart_rc(ctx.theme, zoom=ctx.zoom * 1.2)):
         figure = Figure(figsize=(CHART_WIDTH / 100, CHART_HEIGHT / 100), dpi=100, layout="constrained")
         FigureCanvasAgg(figure)
         text = draw_chart(chart_id, figure, ctx.theme)
@@ -198,7 +238,7 @@ class LessonPage(QWidget):
     def render(self) -> None:
         bar = self.browser.verticalScrollBar()
         fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
-        self.browser.clear_charts()
+        self.browser.redraw_charts()
         self.browser.document().setDefaultStyleSheet(_document_css(self.ctx))
         self.browser.setMarkdown(self.markdown())
         _style_headings(self.browser.document())
@@ -352,7 +392,7 @@ def _style_headings(document: QTextDocument) -> None:
         if level:
             fmt.setTopMargin(22 if level == 2 else 14)
             fmt.setBottomMargin(8)
-        else:
+        elif "\ufffc" not in block.text():  # images sit in their own block: scaling them adds a blank band
             fmt.setBottomMargin(8)
             fmt.setLineHeight(135.0, 1)  # QTextBlockFormat.ProportionalHeight
         cursor.setPosition(block.position())
