@@ -60,8 +60,19 @@ def apply_theme(app: QApplication, theme: ThemeColors, zoom: float = 1.0) -> Non
 
 
 def stylesheet(theme: ThemeColors) -> str:
+    from healthalloc.core.resources import resources_dir
+
     border_width = 2 if theme.name == "projector" else 1
+    tick = (resources_dir() / "icons" / ("check-dark.svg" if theme.dark else "check.svg")).as_posix()
     return f"""
+    QCheckBox::indicator, QTreeView::indicator, QListView::indicator {{
+        width: 15px; height: 15px; border: {max(border_width, 1) + 0.5:.0f}px solid {theme.muted_text};
+        border-radius: 3px; background: {theme.base};
+    }}
+    QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked {{
+        background: {theme.accent}; border-color: {theme.accent}; image: url("{tick}");
+    }}
+    QCheckBox::indicator:disabled {{ border-color: {theme.border}; }}
     QWidget:focus {{ outline: none; }}
     QAbstractButton:focus, QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus,
     QAbstractItemView:focus, QTextBrowser:focus, QSlider:focus, QGraphicsView:focus, QTabBar::tab:focus {{
