@@ -26,6 +26,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", choices=("light", "dark", "projector", "system"), help="colour theme")
     parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size for --screenshot")
     parser.add_argument("--list-pages", action="store_true", help="print every page id (tab, title) and exit")
+    parser.add_argument(
+        "--export-pdf", metavar="FILE.pdf", help="write the lesson given with --page as a PDF handout and exit"
+    )
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="open --page in presentation mode (with --screenshot: render a slide instead of the window)",
+    )
+    parser.add_argument(
+        "--slide", type=int, metavar="N", help="with --present: the slide to show (1 is the first)"
+    )
     return parser
 
 
@@ -69,9 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for page_id, title in page_list():
             print(f"{page_id}\t{title}")
         return 0
-    if args.screenshot:
+    if args.slide is not None and (not args.present or args.slide < 1):
+        print("healthalloc: --slide N needs --present and N of at least 1", file=sys.stderr)
+        return 2
+    if args.present and not args.page:
+        print("healthalloc: --present needs --page PAGE (a lesson or a calculator)", file=sys.stderr)
+        return 2
+    if args.screenshot or args.export_pdf:
         if not args.page:
-            print("healthalloc: --screenshot needs --page PAGE", file=sys.stderr)
+            option = "--screenshot" if args.screenshot else "--export-pdf"
+            print(f"healthalloc: {option} needs --page PAGE", file=sys.stderr)
             return 2
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     else:

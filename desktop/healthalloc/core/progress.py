@@ -3,21 +3,33 @@
 One transaction per user action (``with self._tx():``), WAL journal, a schema version with migrations. A file that
 is not a database or fails ``PRAGMA integrity_check`` is moved aside with a timestamp and a fresh store is created;
 ``ProgressStore.recovered_from`` then names the old file so the app can tell the student.
+
+Backups: once a day the store copies itself with SQLite's backup API to ``folder/backups/progress-YYYYmmdd.sqlite3``
+(the last seven days are kept); :meth:`ProgressStore.restore_backup` puts one back, moving the current file aside.
+If the folder cannot be written (read-only, disk full) the store keeps working in memory or read-only and
+``ProgressStore.problem`` says why nothing will be saved.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 DB_NAME = "progress.sqlite3"
 SCHEMA_VERSION = 1
+BACKUP_FOLDER = "backups"
+BACKUPS_KEPT = 7
+_BACKUP_NAME = re.compile(r"^progress-(\d{8})\.sqlite3$")
+_STALE_TEMP_SECONDS = 3600.0
+MAX_STORE_BYTES = 256 * 1024 * 1024  # a progress file is kilobytes; anything this big is not one
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -73,6 +85,62 @@ class StoreUnavailable(Exception):
     """Progress cannot be saved (read-only folder, full disk...). The message is meant for the student."""
 
 
+def _reason(error: BaseException) -> str:
+    """Why a write failed, in plain words where the cause is known."""
+    text = str(error).lower()
+    if "full" in text or "no space" in text:
+        return "the disk is full"
+    if any(word in text for word in ("readonly", "read-only", "unable to open", "permission")):
+        return "the data folder cannot be written to (it may be read-only)"
+    if "locked" in text or "busy" in text:
+        return "another copy of the app is using the progress file"
+    return str(error)
+
+
+def _cannot_save(error: BaseException) -> str:
+    return f"Your progress could not be saved: {_reason(error)}."
+
+
+def _backup_name(day: date) -> str:
+    return f"progress-{day:%Y%m%d}.sqlite3"
+
+
+def _read_database(path: Path, into: sqlite3.Connection) -> None:
+    """Copy the progress file at ``path`` into ``into`` without writing beside it (the folder may be read-only).
+
+    Raises ``ValueError`` saying why the file cannot be used: too big, damaged, not a progress file, or newer.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ValueError(f"{path.name} cannot be read ({error.strerror or error})") from None
+    if not path.is_file() or size > MAX_STORE_BYTES:
+        raise ValueError(f"{path.name} is not a progress file")
+    uri = path.resolve().as_uri()
+    problem = "it could not be opened"
+    # mode=ro also reads a -wal file beside it but needs to open its -shm; immutable=1 opens anything readable.
+    for options in ("?mode=ro", "?immutable=1"):
+        source: sqlite3.Connection | None = None
+        try:
+            source = sqlite3.connect(uri + options, uri=True)
+            row = source.execute("PRAGMA integrity_check").fetchone()
+            if not row or row[0] != "ok":
+                raise ValueError(f"{path.name} is damaged ({row[0] if row else 'no answer'})")
+            version = int(source.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise ValueError(f"{path.name} was made by a newer version of the app")
+            if version < 1:
+                raise ValueError(f"{path.name} is not a healthalloc progress file")
+            source.backup(into)
+            return
+        except sqlite3.Error as error:
+            problem = str(error)
+        finally:
+            if source is not None:
+                source.close()
+    raise ValueError(f"{path.name} cannot be used: {problem}")
+
+
 @dataclass(frozen=True)
 class LessonState:
     lesson_id: str
@@ -91,6 +159,22 @@ class Note:
     updated_at: float
 
 
+@dataclass(frozen=True)
+class Backup:
+    """One daily copy of the store in ``folder/backups``."""
+
+    path: Path
+    day: date
+    made_at: float  # when the copy was written (seconds since the epoch)
+    size: int
+
+    def label(self) -> str:
+        """``"Tuesday 4 March 2025, 14:02"`` for a list the student picks from (one backup per day, so unique)."""
+        made = datetime.fromtimestamp(self.made_at)
+        time_of_day = f", {made:%H:%M}" if made.date() == self.day else ""
+        return f"{self.day:%A} {self.day.day} {self.day:%B %Y}{time_of_day}"
+
+
 class ProgressStore:
     """The student's saved state. Create with a folder; the database file is ``folder/progress.sqlite3``."""
 
@@ -102,6 +186,8 @@ class ProgressStore:
         self.problem = ""
         self._conn = self._open()
         self.session_id = self._start_session()
+        if self.recovered_from is None:  # a fresh, empty store is not worth pushing an older backup out for
+            self.backup_if_due()
 
     # ------------------------------------------------------------------ opening and recovery
     def _open(self) -> sqlite3.Connection:
@@ -134,7 +220,6 @@ class ProgressStore:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
@@ -144,6 +229,8 @@ class ProgressStore:
         if not row or row[0] != "ok":
             raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
         self._migrate(conn)
+        # WAL only once the file is known good: a file that fails the checks is moved aside byte for byte.
+        conn.execute("PRAGMA journal_mode=WAL")
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -161,12 +248,12 @@ class ProgressStore:
                 conn.execute("ROLLBACK")
                 raise
 
-    def _move_aside(self) -> Path:
+    def _move_aside(self, label: str = "corrupt") -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}{self.path.suffix}")
+        target = self.path.with_name(f"{self.path.stem}.{label}-{stamp}{self.path.suffix}")
         n = 1
         while target.exists():
-            target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}-{n}{self.path.suffix}")
+            target = self.path.with_name(f"{self.path.stem}.{label}-{stamp}-{n}{self.path.suffix}")
             n += 1
         self.path.replace(target)
         for suffix in ("-wal", "-shm"):
@@ -177,19 +264,33 @@ class ProgressStore:
         return target
 
     def _fallback(self, problem: str) -> sqlite3.Connection:
-        """Keep the app usable in memory and say why nothing will be saved."""
+        """Keep the app usable in memory (with what was saved before, if it can be read) and say why."""
         self.read_only = True
         self.problem = (
             f"Your progress cannot be saved: {problem}. You can keep learning, but nothing will be kept."
         )
         conn = sqlite3.connect(":memory:", isolation_level=None)
+        if self.path.exists():
+            try:
+                _read_database(self.path, conn)  # what was saved before stays visible
+                self._migrate(conn)
+                return conn
+            except (ValueError, sqlite3.Error):
+                conn.close()
+                conn = sqlite3.connect(":memory:", isolation_level=None)
         self._migrate(conn)
         return conn
 
     def _start_session(self) -> int:
-        with self._tx() as conn:
-            cursor = conn.execute("INSERT INTO sessions(started_at) VALUES (?)", (time.time(),))
-            return int(cursor.lastrowid or 0)
+        try:
+            with self._tx() as conn:
+                cursor = conn.execute("INSERT INTO sessions(started_at) VALUES (?)", (time.time(),))
+                return int(cursor.lastrowid or 0)
+        except StoreUnavailable as error:
+            # The file reads but takes no writes (disk full, read-only folder): show the progress, say why.
+            self.problem = self.problem or f"{error} You can keep learning, but nothing new will be kept."
+            row = self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM sessions").fetchone()
+            return int(row[0])
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -197,22 +298,141 @@ class ProgressStore:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except (sqlite3.OperationalError, sqlite3.ProgrammingError) as error:
-            raise StoreUnavailable(f"Your progress could not be saved ({error}).") from error
+            raise StoreUnavailable(_cannot_save(error)) from error
         try:
             yield self._conn
+        except sqlite3.Error as error:
+            self._rollback()
+            if isinstance(error, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+                raise  # a mistake in the app's SQL, not in the disk: let it show
+            raise StoreUnavailable(_cannot_save(error)) from error
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self._conn.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("ROLLBACK")
-            raise StoreUnavailable(f"Your progress could not be saved ({error}).") from error
+        except sqlite3.Error as error:
+            self._rollback()
+            raise StoreUnavailable(_cannot_save(error)) from error
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (a full disk does that): nothing left to undo is fine.
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("ROLLBACK")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+
+    # ------------------------------------------------------------------ backups
+    @property
+    def backup_folder(self) -> Path:
+        return self.folder / BACKUP_FOLDER
+
+    def backup_if_due(self, today: date | None = None) -> Path | None:
+        """Make today's backup unless it exists. Never raises: a failed backup must not stop the app."""
+        if self.read_only:
+            return None
+        today = today or date.today()
+        if (self.backup_folder / _backup_name(today)).exists():
+            return None
+        try:
+            return self.make_backup(today)
+        except StoreUnavailable:
+            return None
+
+    def make_backup(self, today: date | None = None) -> Path:
+        """Copy the store to ``backups/progress-YYYYmmdd.sqlite3`` and keep the newest :data:`BACKUPS_KEPT`.
+
+        SQLite's backup API gives a consistent copy of a database in use; the copy is written to a temporary file
+        and renamed, so a crash never leaves half a backup under a backup's name. Raises :class:`StoreUnavailable`.
+        """
+        target = self.backup_folder / _backup_name(today or date.today())
+        temp = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
+        try:
+            self.backup_folder.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                self._conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            finally:
+                copy.close()
+            os.replace(temp, target)
+        except (OSError, sqlite3.Error) as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise StoreUnavailable(f"The backup could not be made: {_reason(error)}.") from error
+        self._prune_backups()
+        return target
+
+    def _prune_backups(self) -> None:
+        for old in self.list_backups()[BACKUPS_KEPT:]:
+            with contextlib.suppress(OSError):
+                old.path.unlink()
+        now = time.time()
+        for temp in self.backup_folder.glob(".progress-*.tmp"):  # left by a crash in the middle of a backup
+            with contextlib.suppress(OSError):
+                if now - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                    temp.unlink()
+
+    def list_backups(self) -> list[Backup]:
+        """The daily backups on disk, newest first."""
+        try:
+            entries = list(self.backup_folder.iterdir())
+        except OSError:
+            return []
+        found: list[Backup] = []
+        for path in entries:
+            match = _BACKUP_NAME.match(path.name)
+            if not match:
+                continue
+            try:
+                day = datetime.strptime(match.group(1), "%Y%m%d").date()
+                stat = path.stat()
+            except (ValueError, OSError):
+                continue
+            if path.is_file() and stat.st_size:
+                found.append(Backup(path, day, stat.st_mtime, stat.st_size))
+        return sorted(found, key=lambda backup: backup.day, reverse=True)
+
+    def restore_backup(self, backup: Backup | Path) -> Path | None:
+        """Replace the progress with a backup; the current file is first moved aside. Returns where it went.
+
+        The backup is checked (integrity, schema) and copied before anything is moved, so a bad backup changes
+        nothing. Raises ``ValueError`` for a file that is not a sound progress file and :class:`StoreUnavailable`
+        if the data folder cannot be written.
+        """
+        source = backup.path if isinstance(backup, Backup) else Path(backup)
+        if self.read_only:
+            raise StoreUnavailable(
+                self.problem or "Your progress cannot be saved, so a backup cannot be restored."
+            )
+        temp = self.path.with_name(f".{self.path.stem}.restore-{os.getpid()}.tmp")
+        try:
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                _read_database(source, copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                copy.close()
+        except (ValueError, OSError, sqlite3.Error) as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            if isinstance(error, ValueError):
+                raise
+            raise StoreUnavailable(f"The backup could not be restored: {_reason(error)}.") from error
+        self.close()  # the last connection closing folds the WAL back into the file before it moves
+        try:
+            aside = self._move_aside("before-restore") if self.path.exists() else None
+            os.replace(temp, self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            self._conn = self._open()
+            raise StoreUnavailable(f"The backup could not be restored: {_reason(error)}.") from error
+        self._conn = self._open()
+        self.session_id = self._start_session()
+        return aside
 
     # ------------------------------------------------------------------ lessons
     def lesson_state(self, lesson_id: str) -> LessonState:

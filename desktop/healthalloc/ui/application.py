@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from healthalloc import APP_NAME, ORG_NAME, __version__
 from healthalloc.core.content import load_course
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
     app = ensure_app()
     from healthalloc.ui.main_window import MainWindow
 
+    if getattr(args, "export_pdf", None):
+        return export_pdf(app, args)
     if args.screenshot:
         return screenshot(app, args, size)
     ctx = build_context()
@@ -84,23 +86,43 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
     if os.environ.get("HEALTHALLOC_EXIT_AFTER_FIRST_PAINT"):
         _exit_after_first_paint(app, window)
     window.show()
-    if ctx.store.recovered_from is not None:
+    tell_about_store(window, ctx.store)
+    if scenario is not None:
+        QTimer.singleShot(0, lambda: _open_cli_scenario(window, scenario))
+    elif getattr(args, "present", False):
+        QTimer.singleShot(0, lambda: _present_cli_page(window, args.slide or 1))
+    elif not args.page:
+        window.maybe_show_welcome()
+    code = app.exec()
+    ctx.store.close()
+    return int(code)
+
+
+def tell_about_store(window: QMainWindow, store: ProgressStore) -> None:
+    """At start-up, say if the progress file was damaged (and where the old one is) or if nothing can be saved."""
+    if store.recovered_from is not None:
+        restore = (
+            "\n\nTo go back to an earlier day's copy, use File ▸ Restore from backup…"
+            if store.list_backups()
+            else ""
+        )
         QTimer.singleShot(
             0,
             lambda: QMessageBox.warning(
                 window,
                 "Your progress file was damaged",
                 "The file that keeps your progress could not be read, so the app started a fresh one. "
-                f"The damaged file was kept as:\n\n{ctx.store.recovered_from}",
+                f"The damaged file was kept as:\n\n{store.recovered_from}{restore}",
             ),
         )
-    if ctx.store.problem:
-        window.statusBar().showMessage(ctx.store.problem)
-    if not args.page:
-        window.maybe_show_welcome()
-    code = app.exec()
-    ctx.store.close()
-    return int(code)
+    if store.problem:
+        # A permanent note: status tips and other messages come and go, this must stay in view.
+        notice = QLabel("⚠ Progress is not being saved")
+        notice.setObjectName("store-problem")
+        notice.setToolTip(store.problem)
+        notice.setAccessibleName(store.problem)
+        window.statusBar().addPermanentWidget(notice)
+        window.statusBar().showMessage(store.problem)
 
 
 def _exit_after_first_paint(app: QApplication, window: QWidget) -> None:
@@ -130,6 +152,88 @@ def _open_cli_page(window: object, spec: str) -> bool:
     return bool(window.open_page(page_id, params))  # type: ignore[attr-defined]
 
 
+def _open_cli_scenario(window: object, path: Path) -> None:
+    """``healthalloc FILE``: open the scenario on its calculator; a bad file is explained, nothing changes."""
+    from healthalloc.ui.exports import open_scenario_file
+
+    problem = open_scenario_file(window, path)
+    if problem:
+        print(f"healthalloc: {problem}", file=sys.stderr)
+        QMessageBox.warning(window, "This scenario cannot be opened", problem)  # type: ignore[call-overload]
+
+
+def _present_cli_page(window: object, slide: int) -> None:
+    from healthalloc.ui.presentation import start_presentation
+
+    presentation = start_presentation(window)
+    if presentation is not None:
+        presentation.go_to(slide - 1)
+
+
+def _valid_pages(ctx: AppContext) -> list[str]:
+    from healthalloc.ui.registry import PAGES
+
+    return [lesson.id for lesson in ctx.course.lessons] + [spec.page_id for spec in PAGES]
+
+
+def export_pdf(app: QApplication, args: argparse.Namespace) -> int:
+    """``--export-pdf FILE.pdf --page LESSON``: write the lesson's handout without opening a window."""
+    import tempfile
+
+    from healthalloc.ui.exports import export_lesson_pdf_to
+
+    with tempfile.TemporaryDirectory(prefix="healthalloc-pdf-") as temp:
+        settings = QSettings(str(Path(temp) / "settings.ini"), QSettings.Format.IniFormat)
+        ctx = build_context(settings, Path(os.environ.get("HEALTHALLOC_DATA_DIR") or temp))
+        lesson_id, _params = page_and_params(args.page)
+        lesson = ctx.course.lesson(lesson_id)
+        if lesson is None:
+            lessons = "\n  ".join(lesson.id for lesson in ctx.course.lessons)
+            print(f"healthalloc: {lesson_id!r} is not a lesson. Lessons:\n  {lessons}", file=sys.stderr)
+            ctx.store.close()
+            return 2
+        problem = export_lesson_pdf_to(ctx, lesson, args.export_pdf)
+        ctx.store.close()
+    if problem:
+        print(f"healthalloc: {problem}", file=sys.stderr)
+        return 1
+    print(args.export_pdf)
+    return 0
+
+
+def _present_screenshot(
+    app: QApplication, args: argparse.Namespace, size: tuple[int, int], ctx: AppContext
+) -> int:
+    """``--screenshot FILE --page PAGE --present [--slide N]``: one slide, as the projector would show it."""
+    from healthalloc.ui.presentation import open_cli_presentation
+
+    made = open_cli_presentation(ctx, args.page)
+    if made is None:
+        valid = "\n  ".join(_valid_pages(ctx))
+        print(f"healthalloc: unknown page {args.page!r}. Valid pages:\n  {valid}", file=sys.stderr)
+        return 2
+    presentation, deck = made
+    number = args.slide or 1
+    if number > len(deck):
+        print(f"healthalloc: --slide {number}, but {args.page} has {len(deck)} slides", file=sys.stderr)
+        return 2
+    deck.go_to_number(number)
+    presentation.resize(*size)
+    presentation.start(deck, presentation.deck_title, full_screen=False)
+    for _ in range(5):
+        app.processEvents()
+    _finish_charts(presentation)
+    app.processEvents()
+    ok = presentation.grab().save(args.screenshot, "PNG")
+    presentation.leave()
+    presentation.deleteLater()
+    if not ok:
+        print(f"healthalloc: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    print(args.screenshot)
+    return 0
+
+
 def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int]) -> int:
     """Render one page offscreen to a PNG. Uses a throw-away data folder unless HEALTHALLOC_DATA_DIR is set."""
     import tempfile
@@ -142,6 +246,10 @@ def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int
         ctx = build_context(settings, folder)
         ctx.theme = resolve_theme(args.theme or "light")
         apply_theme(app, ctx.theme, ctx.zoom)
+        if getattr(args, "present", False):
+            code = _present_screenshot(app, args, size, ctx)
+            ctx.store.close()
+            return code
         window = MainWindow(ctx, restore=False)
         window.resize(*size)
         if not _open_cli_page(window, args.page):

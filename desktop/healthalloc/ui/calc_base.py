@@ -260,6 +260,7 @@ class ChartView(QWidget):
         self._drawer: Callable[[Any, ThemeColors], None] | None = None
         self._text_alternative: Any = ""
         self._pending = False
+        self.font_scale = 1.0  # presentation mode enlarges chart text beyond the app zoom
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._layout = QVBoxLayout(self)
@@ -298,7 +299,7 @@ class ChartView(QWidget):
     def _apply_style(self) -> None:
         from healthalloc.core.palette import chart_rc
 
-        rc = chart_rc(self.ctx.theme, zoom=self.ctx.zoom)
+        rc = chart_rc(self.ctx.theme, zoom=self.ctx.zoom * self.font_scale)
         self._figure.set_facecolor(rc["figure.facecolor"])
         self._rc = rc
 
@@ -306,6 +307,13 @@ class ChartView(QWidget):
         """The theme's rcParams; draw inside ``matplotlib.rc_context(view.rc())`` so new artists pick them up."""
         self._ensure_canvas()
         return self._rc
+
+    def set_font_scale(self, scale: float) -> None:
+        """Multiply the chart's text size (on top of the app zoom) and redraw."""
+        if abs(scale - self.font_scale) < 1e-3:
+            return
+        self.font_scale = scale
+        self._on_ctx_theme_changed(None)
 
     def set_drawer(self, drawer: Callable[[Any, ThemeColors], None]) -> None:
         self._drawer = drawer

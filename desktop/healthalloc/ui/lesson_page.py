@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from healthalloc.core.content import Lesson
+from healthalloc.core.palette import ThemeColors
 from healthalloc.core.render import lesson_markdown
 from healthalloc.core.resources import content_dir
 from healthalloc.ui.context import AppContext
@@ -133,8 +134,19 @@ class LessonBrowser(QTextBrowser):
             self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
 
 
-def render_chart_png(chart_id: str, ctx: AppContext) -> tuple[bytes, str]:
-    """Draw a lesson chart off-screen at 2× for a sharp image. Returns (PNG bytes, text alternative)."""
+def render_chart_png(
+    chart_id: str,
+    ctx: AppContext,
+    *,
+    size: tuple[int, int] | None = None,
+    font_zoom: float | None = None,
+    theme: ThemeColors | None = None,
+) -> tuple[bytes, str]:
+    """Draw a lesson chart off-screen at 2× for a sharp image. Returns (PNG bytes, text alternative).
+
+    ``size`` is in screen pixels (default: the reading-pane size, grown with the zoom level so the larger
+    fonts still fit); slides and handouts pass their own size, font scale and theme.
+    """
     import io
 
     import matplotlib
@@ -144,12 +156,15 @@ def render_chart_png(chart_id: str, ctx: AppContext) -> tuple[bytes, str]:
     from healthalloc.core.figures import draw_chart
     from healthalloc.core.palette import chart_rc
 
-    with matplotlib.rc_context(chart_rc(ctx.theme, zoom=ctx.zoom * 1.2)):
-        figure = Figure(figsize=(CHART_WIDTH / 100, CHART_HEIGHT / 100), dpi=100, layout="constrained")
+    theme = theme or ctx.theme
+    width, height = size or (round(CHART_WIDTH * ctx.zoom), round(CHART_HEIGHT * ctx.zoom))
+    zoom = font_zoom if font_zoom is not None else ctx.zoom * 1.2
+    with matplotlib.rc_context(chart_rc(theme, zoom=zoom)):
+        figure = Figure(figsize=(width / 100, height / 100), dpi=100, layout="constrained")
         FigureCanvasAgg(figure)
-        text = draw_chart(chart_id, figure, ctx.theme)
+        text = draw_chart(chart_id, figure, theme)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=200, facecolor=ctx.theme.base)
+        figure.savefig(buffer, format="png", dpi=200, facecolor=theme.base)
     return buffer.getvalue(), text
 
 
@@ -211,6 +226,14 @@ class LessonPage(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.complete_box)
         nav.addStretch(1)
+        self.quiz_button = QPushButton("Check your understanding")
+        self.quiz_button.setAccessibleName("Check your understanding: this lesson's quiz")
+        self.quiz_button.clicked.connect(lambda: self.ctx.open_link(f"page:quiz?lesson={self.lesson.id}"))
+        quizzes = getattr(ctx, "quizzes", None)
+        count = len(quizzes.for_lesson(lesson.id)) if quizzes is not None else 0
+        self.quiz_button.setToolTip(f"{count} questions on this lesson, with feedback as you go")
+        self.quiz_button.setVisible(count > 0)
+        nav.addWidget(self.quiz_button)
         nav.addWidget(self.next_button)
         layout.addLayout(nav)
 
@@ -318,9 +341,19 @@ class LessonPage(QWidget):
                 return True
         return False
 
-    def find_text(self, text: str) -> bool:
-        """Move to and select the first occurrence of ``text`` (search results land here)."""
-        cursor = self.browser.document().find(text)
+    def find_text(self, text: str, section: str = "") -> bool:
+        """Move to and select the first occurrence of ``text`` (in ``section``, a slug, if given and found there)."""
+        document = self.browser.document()
+        heading = self.lesson.section(section).title if section and self.lesson.section(section) else ""
+        block = document.begin()
+        while heading and block.isValid():
+            if block.blockFormat().headingLevel() == 2 and block.text().strip() == heading:
+                break
+            block = block.next()
+        from_heading = heading and block.isValid()
+        cursor = document.find(text, block.position()) if from_heading else document.find(text)
+        if cursor.isNull() and from_heading:
+            cursor = document.find(text)
         if cursor.isNull():
             return False
         self.browser.setTextCursor(cursor)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,10 +25,13 @@ from PySide6.QtWidgets import (
 
 from healthalloc import __version__
 from healthalloc.core.links import parse_link
+from healthalloc.core.progress import StoreUnavailable
 from healthalloc.ui import registry
 from healthalloc.ui.context import AppContext
 from healthalloc.ui.error_page import ContentErrorPage
+from healthalloc.ui.exports import add_file_actions
 from healthalloc.ui.lesson_page import LessonPage
+from healthalloc.ui.presentation import add_present_actions
 from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
@@ -82,6 +87,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._build_sidebar()
         self._build_menus()
+        self._install_learning_tools()
         self._update_progress()
         if restore:
             self._restore_window()
@@ -154,6 +160,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
+        add_file_actions(self, self.file_menu)  # scenarios and exports (ui/exports.py)
+        self.file_menu.addAction(self._action("Restore from &backup…", self.restore_from_backup))
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         self.view_menu = bar.addMenu("&View")
@@ -175,6 +184,7 @@ class MainWindow(QMainWindow):
         self.theme_actions[self.theme_choice()].setChecked(True)
         theme_menu.addSeparator()
         theme_menu.addAction(self._action("Next theme", self.cycle_theme, "Ctrl+Shift+T"))
+        add_present_actions(self, self.view_menu)  # presentation mode (ui/presentation.py)
 
         self.go_menu = bar.addMenu("&Go")
         self.go_menu.addAction(self._action("&Previous lesson", self.previous_lesson, "Alt+Left"))
@@ -190,6 +200,57 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self._action("&Welcome", self.show_welcome))
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
         self.help_menu.addAction(self._action("&About healthalloc", self.show_about))
+
+    # ------------------------------------------------------------------ search, notes, time spent (learning loop)
+    def _install_learning_tools(self) -> None:
+        from healthalloc.ui.notes_panel import NotesPanel
+        from healthalloc.ui.search_popup import SearchPopup
+
+        self.search_popup = SearchPopup(self.ctx, self, find_in_page=self._find_in_lesson)
+        self.ctx.search_requested.connect(self.show_search)
+        search = self._action("&Search the course…", self.show_search, ["Ctrl+K", QKeySequence.StandardKey.Find])
+        review = self._action("&Review what I missed", lambda: self.open_page("quiz", {"mode": "review"}))
+        first = self.go_menu.actions()[0] if self.go_menu.actions() else None
+        self.go_menu.insertActions(first, [search, review])  # type: ignore[arg-type]
+        self.go_menu.insertSeparator(first)  # type: ignore[arg-type]
+        self.notes_panel = NotesPanel(self.ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
+        self.notes_panel.hide()  # shown beside lessons only (see NotesPanel.follow)
+        self.notes_action = self._action(
+            "&Notes and bookmarks", self.notes_panel.set_wanted, "Ctrl+Shift+N", checkable=True
+        )
+        self.notes_action.setChecked(self.notes_panel.wanted())
+        self.notes_panel.wanted_changed.connect(self.notes_action.setChecked)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.notes_action)
+        self._lesson_clock: tuple[str, float] | None = None
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
+
+    @Slot()
+    def show_search(self, text: str = "") -> None:
+        self.search_popup.show_search(text if isinstance(text, str) else "")
+
+    def _find_in_lesson(self, text: str, section: str) -> bool:
+        page = self.current_lesson_page()
+        return page.find_text(text, section) if page is not None else False
+
+    @Slot(int)
+    def _on_stack_current_changed(self, _index: int) -> None:
+        self._flush_lesson_time()
+        page = self.current_lesson_page()
+        self._lesson_clock = (page.lesson.id, time.monotonic()) if page is not None else None
+        self.notes_panel.follow(page)
+
+    def _flush_lesson_time(self) -> None:
+        """Add the time the current lesson has been on screen to the store, and restart the clock."""
+        if self._lesson_clock is None:
+            return
+        lesson_id, started = self._lesson_clock
+        now = time.monotonic()
+        self._lesson_clock = (lesson_id, now)
+        seconds = now - started
+        if seconds >= 1:
+            self.ctx.save(lambda: self.ctx.store.add_time(lesson_id, seconds))
 
     # ------------------------------------------------------------------ pages
     def page_ids(self) -> list[str]:
@@ -266,7 +327,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Link not understood", str(error))
             return
         if link.kind in ("lesson", "page"):
-            params = {"section": link.anchor} if link.anchor else {}
+            params = dict(link.params)
+            if link.anchor:
+                params["section"] = link.anchor
             if not self.open_page(link.target, params):
                 QMessageBox.information(self, "Page not found", f"There is no page called “{link.target}”.")
         elif link.kind == "calc":
@@ -331,6 +394,39 @@ class MainWindow(QMainWindow):
         self.progress.setValue(done)
         self.progress_label.setText(f"Course progress: {done} of {total} lessons")
         self.progress.setAccessibleName(f"Course progress: {done} of {total} lessons complete")
+
+    @Slot()
+    def restore_from_backup(self) -> None:
+        """File ▸ Restore from backup…: go back to one of the daily copies; the current file is kept aside."""
+        store = self.ctx.store
+        backups = store.list_backups()
+        if not backups:
+            QMessageBox.information(
+                self,
+                "No backups yet",
+                "A copy of your progress is made each day you use the app, and the last seven are kept in "
+                f"{store.backup_folder}. There are none yet.",
+            )
+            return
+        labels = [backup.label() for backup in backups]
+        label, ok = QInputDialog.getItem(
+            self,
+            "Restore from backup",
+            "Go back to your progress as it was on:\n(what you have now is kept in a separate file)",
+            labels,
+            0,
+            False,
+        )
+        if not ok or label not in labels:
+            return
+        try:
+            aside = store.restore_backup(backups[labels.index(label)])
+        except (ValueError, StoreUnavailable) as error:
+            QMessageBox.warning(self, "Backup not restored", f"{error}\n\nYour progress has not changed.")
+            return
+        self.ctx.progress_changed.emit("")
+        kept = f" What you had before was kept as:\n\n{aside}" if aside else ""
+        QMessageBox.information(self, "Backup restored", f"Your progress is back to {label}.{kept}")
 
     @Slot(str)
     def _on_store_error(self, message: str) -> None:
@@ -438,6 +534,8 @@ class MainWindow(QMainWindow):
         page = self.current_lesson_page()
         if page is not None:
             page.save_position()
+        self._flush_lesson_time()
+        self.notes_panel.flush()
         self.settings.setValue("ui/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(event)

@@ -43,6 +43,9 @@ PAGES: tuple[PageSpec, ...] = (
         "ReimbursementPage",
     ),
     PageSpec("claim", "The life of a claim", CALCULATORS, "healthalloc.ui.claim_page", "ClaimPage"),
+    PageSpec("quiz", "Knowledge checks", LEARN, "healthalloc.ui.quiz_page", "QuizPage"),
+    PageSpec("glossary", "Glossary", LEARN, "healthalloc.ui.glossary_page", "GlossaryPage"),
+    PageSpec("progress", "Your progress", LEARN, "healthalloc.ui.progress_page", "ProgressPage"),
 )
 
 
