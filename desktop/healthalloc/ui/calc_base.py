@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QTableWidget,
@@ -60,6 +61,10 @@ class CalculatorPage(QWidget):
         self.setObjectName(f"page-{self.page_id}")
         self.setAccessibleName(self.title)
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        _tidy_scroll_areas(self)
+
     def apply_params(self, params: Mapping[str, str]) -> None:
         """Set inputs from a ``calc:`` link, e.g. ``{"tab": "member", "age": "85"}``."""
 
@@ -80,6 +85,25 @@ class CalculatorPage(QWidget):
         event = QAccessibleEvent(self, QAccessible.Event.NameChanged)
         with contextlib.suppress(RuntimeError):
             QAccessible.updateAccessibility(event)
+
+
+def _tidy_scroll_areas(page: QWidget) -> None:
+    """A scroll area is a Tab stop by default, with no name for a screen reader to read. One that holds
+    controls needs neither: Tab goes to the controls and the area scrolls to the focused one. One that holds
+    only text stays a stop (so the keyboard can scroll it) and is named after the page."""
+    for area in page.findChildren(QScrollArea):
+        if area.accessibleName():
+            continue
+        content = area.widget()
+        stops = [
+            w
+            for w in (content.findChildren(QWidget) if content is not None else [])
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ]
+        if stops:
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        else:
+            area.setAccessibleName(f"{page.accessibleName() or 'Page'}: scrollable text")
 
 
 def _to_slider(spec: InputSpec, value: float) -> int:
@@ -365,7 +389,7 @@ def _frame_to_text(frame: Any) -> str:
     if frame is None:
         return ""
     try:
-        return str(frame.to_string(index=False))
+        return str(frame.to_string(index=False, na_rep="—"))  # a missing cell reads as a dash, never "NaN"
     except AttributeError:
         return str(frame)
 

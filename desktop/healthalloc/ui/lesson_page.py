@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, Qt, QTimer, QUrl, Signal, Slot
@@ -58,9 +59,9 @@ class LessonBrowser(QTextBrowser):
             if scheme in ("", "file"):
                 return self._local_image(url)
             return QImage()  # remote images are never fetched
-        if scheme not in ("", "file"):
-            return None
-        return super().loadResource(kind, url)
+        # The text is set with setMarkdown, so nothing but images is ever needed: no style sheets or pages are
+        # read from disk or the web, whatever a lesson's raw HTML asks for.
+        return None
 
     def _local_image(self, url: QUrl) -> QImage:
         root = (content_dir()).resolve()
@@ -78,7 +79,7 @@ class LessonBrowser(QTextBrowser):
             return self._charts[chart_id]
         if chart_id not in self._queued:
             self._queued.add(chart_id)
-            QTimer.singleShot(CHART_DELAY_MS, lambda: self._draw_chart(chart_id))
+            QTimer.singleShot(CHART_DELAY_MS, self, lambda: self._draw_chart(chart_id))
         return self._placeholder()
 
     def _placeholder(self) -> QImage:
@@ -120,7 +121,7 @@ class LessonBrowser(QTextBrowser):
         for chart_id in self._charts:
             if chart_id not in self._queued:
                 self._queued.add(chart_id)
-                QTimer.singleShot(CHART_DELAY_MS, lambda c=chart_id: self._draw_chart(c))
+                QTimer.singleShot(CHART_DELAY_MS, self, lambda c=chart_id: self._draw_chart(c))
 
     def resizeEvent(self, event: Any) -> None:
         """Keep lines to a readable length: wide windows get side margins instead of 200-character lines."""
@@ -248,7 +249,19 @@ class LessonPage(QWidget):
 
     # ------------------------------------------------------------------ rendering
     def markdown(self) -> str:
-        return lesson_markdown(self.lesson, question_prompt=self._question_prompt, link_terms=self._link_terms())
+        text = lesson_markdown(self.lesson, question_prompt=self._question_prompt, link_terms=self._link_terms())
+        # Under each figure, a link to the numbers behind it: the chart's text alternative, reachable by Tab.
+        return re.sub(
+            r"(\(chart:([a-z0-9-]+)\)\n\n\*Figure: [^\n]*\*)", r"\1 [Show the numbers](chartdata:\2)", text
+        )
+
+    def show_chart_numbers(self, chart_id: str) -> str:
+        """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
+        text = self.browser.chart_text.get(chart_id) or render_chart_png(chart_id, self.ctx)[1]
+        box = QMessageBox(QMessageBox.Icon.Information, "The numbers behind this figure", text, parent=self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        return text
 
     def _question_prompt(self, question_id: str) -> str | None:
         lookup = getattr(self.ctx, "question_prompt", None)
@@ -266,7 +279,7 @@ class LessonPage(QWidget):
         self.browser.setMarkdown(self.markdown())
         _style_headings(self.browser.document())
         if fraction:
-            QTimer.singleShot(0, lambda: bar.setValue(round(fraction * bar.maximum())))
+            QTimer.singleShot(0, bar, lambda: bar.setValue(round(fraction * bar.maximum())))
 
     @Slot(object)
     def _on_theme_changed(self, _value: object) -> None:
@@ -294,6 +307,9 @@ class LessonPage(QWidget):
             )
             if answer == QMessageBox.StandardButton.Yes:
                 QDesktopServices.openUrl(url)
+            return
+        if url.scheme().lower() == "chartdata":
+            self.show_chart_numbers(url.path())
             return
         self.ctx.open_link(text)
 

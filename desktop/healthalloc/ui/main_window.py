@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         section = params.pop("section", "")
         if isinstance(widget, LessonPage):
             # After the document is laid out: jump to the section asked for, or back to where the student was.
-            QTimer.singleShot(0, lambda: widget.restore_position(section))
+            QTimer.singleShot(0, widget, lambda: widget.restore_position(section))
         elif params and hasattr(widget, "apply_params"):
             try:
                 widget.apply_params(params)

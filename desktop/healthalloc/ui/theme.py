@@ -53,20 +53,26 @@ def apply_theme(app: QApplication, theme: ThemeColors, zoom: float = 1.0) -> Non
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(theme.muted_text))
     app.setPalette(palette)
+    scale = zoom * (1.15 if theme.name == "projector" else 1.0)
     font = QFont(app.font())
-    font.setPointSizeF(BASE_POINT_SIZE * zoom * (1.15 if theme.name == "projector" else 1.0))
+    font.setPointSizeF(BASE_POINT_SIZE * scale)
     app.setFont(font)
-    app.setStyleSheet(stylesheet(theme))
+    app.setStyleSheet(stylesheet(theme, scale))
 
 
-def stylesheet(theme: ThemeColors) -> str:
+def stylesheet(theme: ThemeColors, scale: float = 1.0) -> str:
+    """The app's style sheet; ``scale`` (zoom, and the projector's larger type) sizes headings with the text."""
+
+    def pt(size: float) -> str:
+        return f"{size * scale:.1f}pt"
+
     from healthalloc.core.resources import resources_dir
 
     border_width = 2 if theme.name == "projector" else 1
     tick = (resources_dir() / "icons" / ("check-dark.svg" if theme.dark else "check.svg")).as_posix()
     return f"""
     QCheckBox::indicator, QTreeView::indicator, QListView::indicator {{
-        width: 15px; height: 15px; border: {max(border_width, 1) + 0.5:.0f}px solid {theme.muted_text};
+        width: {round(15 * scale)}px; height: {round(15 * scale)}px; border: {max(border_width, 1) + 0.5:.0f}px solid {theme.muted_text};
         border-radius: 3px; background: {theme.base};
     }}
     QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked {{
@@ -89,9 +95,9 @@ def stylesheet(theme: ThemeColors) -> str:
     QTreeWidget#sidebar::item {{ padding: 4px 2px; }}
     QTreeWidget#sidebar::item:selected {{ background: {theme.highlight}; color: {theme.highlight_text}; }}
     QLabel[role="muted"] {{ color: {theme.muted_text}; }}
-    QLabel[role="title"] {{ font-size: 20pt; font-weight: 600; }}
-    QLabel[role="subtitle"] {{ font-size: 13pt; font-weight: 600; }}
-    QLabel[role="result"] {{ font-size: 16pt; font-weight: 600; color: {theme.text}; }}
+    QLabel[role="title"] {{ font-size: {pt(20)}; font-weight: 600; }}
+    QLabel[role="subtitle"] {{ font-size: {pt(13)}; font-weight: 600; }}
+    QLabel[role="result"] {{ font-size: {pt(16)}; font-weight: 600; color: {theme.text}; }}
     QLabel[role="error"] {{ color: {theme.negative}; }}
     QFrame[role="card"] {{ background: {theme.base}; border: {border_width}px solid {theme.border}; border-radius: 6px; }}
     QTextBrowser {{ border: none; background: {theme.base}; }}
