@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from healthalloc.core.search import KIND_LABELS, SearchResult
-from healthalloc.ui.calc_base import Debouncer
 from healthalloc.ui.context import AppContext
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole
@@ -131,7 +130,6 @@ class SearchPopup(QFrame):
         layout.addWidget(self.field)
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
-        self._debounce = Debouncer(80, self.update_results, self)
         self.field.textChanged.connect(self._on_field_text_changed)
         self._last_results: list[SearchResult] = []
         self._style()
@@ -175,7 +173,8 @@ class SearchPopup(QFrame):
     # ------------------------------------------------------------------ results
     @Slot(str)
     def _on_field_text_changed(self, _text: str) -> None:
-        self._debounce.trigger()
+        # A query takes well under a millisecond once the index exists, so results follow every keystroke.
+        self.update_results()
 
     @Slot()
     def update_results(self) -> None:
@@ -220,7 +219,6 @@ class SearchPopup(QFrame):
         self.open_current()
 
     def open_current(self) -> bool:
-        self._debounce.flush()
         result = self.current_result()
         if result is None:
             return False
