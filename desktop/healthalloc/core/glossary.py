@@ -45,7 +45,7 @@ class Glossary:
     terms: list[Term] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     path: Path | None = None
-    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _names: dict[str, list[_Name]] | None = field(default=None, repr=False)
     _by_name: dict[str, Term] = field(default_factory=dict, repr=False)
 
     def term(self, key: str) -> Term | None:
@@ -87,21 +87,34 @@ class Glossary:
         return by_name + by_text
 
     # ------------------------------------------------------------------ linking terms in lesson text
-    def pattern(self) -> re.Pattern[str] | None:
-        """One regex matching every name, longest first; acronyms (all capitals) match only in capitals."""
-        if self._pattern is None and self.terms:
+    def _name_index(self) -> dict[str, list[_Name]]:
+        """First word (case-folded) → the names starting with it, longest first. Built once (about 2 ms)."""
+        if self._names is None:
             self._index()
-            names = sorted({n for t in self.terms for n in t.names()}, key=len, reverse=True)
-            parts = []
-            for name in names:
-                body = r"\s+".join(re.escape(word) for word in name.split())
-                plural = r"(?:s|es)?" if name[-1:].isalnum() else ""
-                if _is_acronym(name):
-                    parts.append(rf"(?-i:{body}){plural}")
-                else:
-                    parts.append(body + plural)
-            self._pattern = re.compile(r"(?<![\w/-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
-        return self._pattern
+            index: dict[str, list[_Name]] = {}
+            for name, term in self._by_name_exact().items():
+                found = list(_WORD.finditer(name))
+                if not found:
+                    continue
+                words = tuple(m.group(0) for m in found)
+                gaps = tuple(
+                    " " if name[a.end() : b.start()].isspace() else name[a.end() : b.start()]
+                    for a, b in zip(found, found[1:], strict=False)
+                )
+                index.setdefault(words[0].casefold(), []).append(
+                    _Name(words, gaps, _is_acronym(name), term, len(name))
+                )
+            for entries in index.values():
+                entries.sort(key=lambda entry: entry.length, reverse=True)
+            self._names = index
+        return self._names
+
+    def _by_name_exact(self) -> dict[str, Term]:
+        names: dict[str, Term] = {}
+        for term in self.terms:
+            for name in term.names():
+                names.setdefault(name, term)
+        return names
 
     def match_term(self, text: str) -> Term | None:
         """The term a matched piece of text stands for (``"deductibles"`` → Deductible)."""
@@ -113,14 +126,47 @@ class Glossary:
                 return term
         return None
 
+    def _match_at(self, chunk: str, tokens: list[re.Match[str]], i: int) -> tuple[int, Term] | None:
+        """The longest name starting at token ``i``: (index of its last token, term), or None.
+
+        Rules: words separated by white space only; the last word may add a plural "s"/"es"; a name in capitals
+        (an acronym) matches only in capitals; a word run straight on from "/" or "-" is not a match.
+        """
+        first = tokens[i].group(0)
+        keys = [first.casefold()]
+        if first[-1:] in "sS":
+            keys += (
+                [first[:-1].casefold(), first[:-2].casefold()]
+                if first[-2:].lower() == "es"
+                else [first[:-1].casefold()]
+            )
+        index = self._name_index()
+        best: tuple[int, int, Term] | None = None
+        for key in keys:
+            for name in index.get(key, ()):
+                last = i + len(name.words) - 1
+                if last >= len(tokens):
+                    continue
+                if not all(
+                    _gap_matches(chunk[tokens[k].end() : tokens[k + 1].start()], name.gaps[k - i])
+                    for k in range(i, last)
+                ):
+                    continue
+                found = [tokens[k].group(0) for k in range(i, last + 1)]
+                if not _words_match(name.words, found, name.acronym):
+                    continue
+                length = tokens[last].end() - tokens[i].start()
+                if best is None or length > best[0]:
+                    best = (length, last, name.term)
+        return (best[1], best[2]) if best else None
+
     def link_terms(self, markdown: str, *, skip: frozenset[str] = frozenset()) -> str:
         """Link the first use of each term in ``markdown`` as ``[text](glossary:slug)``.
 
         Text inside code, links, images, HTML comments, autolinks and headings is left alone; a term whose slug is
         in ``skip`` is not linked (e.g. on the glossary entry for the term itself).
         """
-        pattern = self.pattern()
-        if pattern is None or not markdown:
+        if not self.terms or not markdown:
             return markdown
         linked: set[str] = set(skip)
         out: list[str] = []
@@ -128,18 +174,65 @@ class Glossary:
         for start, end in _free_spans(markdown):
             out.append(markdown[position:start])
             chunk = markdown[start:end]
-
-            def replace(match: re.Match[str]) -> str:
-                term = self.match_term(match.group(0))
-                if term is None or term.slug in linked:
-                    return match.group(0)
-                linked.add(term.slug)
-                return f"[{match.group(0)}](glossary:{term.slug})"
-
-            out.append(pattern.sub(replace, chunk))
+            tokens = list(_WORD.finditer(chunk))
+            cursor = 0
+            i = 0
+            while i < len(tokens):
+                found = self._match_at(chunk, tokens, i)
+                if found is None:
+                    i += 1
+                    continue
+                last, term = found
+                if term.slug not in linked:
+                    linked.add(term.slug)
+                    begin, finish = tokens[i].start(), tokens[last].end()
+                    out.append(chunk[cursor:begin])
+                    out.append(f"[{chunk[begin:finish]}](glossary:{term.slug})")
+                    cursor = finish
+                i = last + 1
+            out.append(chunk[cursor:])
             position = end
         out.append(markdown[position:])
         return "".join(out)
+
+
+# A word as the linker sees it: letters, digits, "_" and inner hyphens, dots and ampersands ("out-of-pocket",
+# "AT&T"), a lone "&" ("Medicare & Medicaid") or a possessive "'s" ("CMS's" is CMS + 's, so CMS still links);
+# never a word run straight on from "/" or "-" ("and/or").
+_WORD = re.compile(r"(?<![\w/-])\w(?:[\w&.-]*\w)?|&|['’]s\b")
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A term name split as the linker splits text; ``gaps[k]`` is " " (any white space) or the exact text
+    between word k and k + 1 (e.g. "" between "China" and "'s")."""
+
+    words: tuple[str, ...]
+    gaps: tuple[str, ...]
+    acronym: bool
+    term: Term
+    length: int
+
+
+def _gap_matches(text: str, gap: str) -> bool:
+    return (text.isspace() and text != "") if gap == " " else text == gap
+
+
+def _words_match(words: tuple[str, ...], found: list[str], acronym: bool) -> bool:
+    if len(words) != len(found):
+        return False
+    for k, (want, got) in enumerate(zip(words, found, strict=True)):
+        if k == len(words) - 1 and want[-1:].isalnum():
+            options = (want, want + "s", want + "es")
+        else:
+            options = (want,)
+        if acronym:
+            # Capitals must match exactly; only a plural ending may be lower case ("HPSAs").
+            if not any(got == o or (got.startswith(want) and got[len(want) :] in ("s", "es")) for o in options):
+                return False
+        elif got.casefold() not in {o.casefold() for o in options}:
+            return False
+    return True
 
 
 def _is_acronym(name: str) -> bool:
