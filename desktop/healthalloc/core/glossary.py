@@ -8,6 +8,7 @@ piece of Markdown into ``[text](glossary:slug)``; the lesson page calls it once 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ class Glossary:
                 words = tuple(m.group(0) for m in found)
                 gaps = tuple(
                     " " if name[a.end() : b.start()].isspace() else name[a.end() : b.start()]
-                    for a, b in zip(found, found[1:], strict=False)
+                    for a, b in itertools.pairwise(found)
                 )
                 index.setdefault(words[0].casefold(), []).append(
                     _Name(words, gaps, _is_acronym(name), term, len(name))
@@ -222,10 +223,8 @@ def _words_match(words: tuple[str, ...], found: list[str], acronym: bool) -> boo
     if len(words) != len(found):
         return False
     for k, (want, got) in enumerate(zip(words, found, strict=True)):
-        if k == len(words) - 1 and want[-1:].isalnum():
-            options = (want, want + "s", want + "es")
-        else:
-            options = (want,)
+        plural = k == len(words) - 1 and want[-1:].isalnum()
+        options: tuple[str, ...] = (want, want + "s", want + "es") if plural else (want,)
         if acronym:
             # Capitals must match exactly; only a plural ending may be lower case ("HPSAs").
             if not any(got == o or (got.startswith(want) and got[len(want) :] in ("s", "es")) for o in options):
