@@ -79,6 +79,10 @@ class AppContext(QObject):
         return True
 
     # ------------------------------------------------------------------ the learning loop (loaded once, on first use)
+    def learning_loaded(self) -> bool:
+        """True once the glossary and the quizzes are loaded (lesson text can then carry links and prompts)."""
+        return self._glossary is not None and self._quizzes is not None
+
     @property
     def glossary(self) -> Glossary:
         if self._glossary is None:

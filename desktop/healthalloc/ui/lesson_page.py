@@ -45,6 +45,7 @@ class LessonBrowser(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._charts: dict[str, QImage] = {}
         self._queued: set[str] = set()
+        self._draw_scheduled = False
         self.chart_text: dict[str, str] = {}
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
@@ -73,14 +74,20 @@ class LessonBrowser(QTextBrowser):
     def _chart_image(self, chart_id: str) -> QImage:
         """The chart if drawn; otherwise a same-size placeholder, with the drawing queued for after this paint.
 
-        Drawing needs matplotlib (about a second to import); deferring it keeps the first paint instant.
+        Drawing needs matplotlib (about a second to import); deferring it keeps the first paint instant. The
+        timer starts from this browser's paint (see :meth:`paintEvent`), never from layout, which can happen
+        before the window is first shown.
         """
         if chart_id in self._charts:
             return self._charts[chart_id]
-        if chart_id not in self._queued:
-            self._queued.add(chart_id)
-            QTimer.singleShot(CHART_DELAY_MS, self, lambda: self._draw_chart(chart_id))
+        self._queued.add(chart_id)
         return self._placeholder()
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self._queued and not self._draw_scheduled:
+            self._draw_scheduled = True
+            QTimer.singleShot(CHART_DELAY_MS, self, self.draw_pending_charts)
 
     def _placeholder(self) -> QImage:
         image = QImage(CHART_WIDTH * 2, CHART_HEIGHT * 2, QImage.Format.Format_ARGB32)
@@ -113,15 +120,14 @@ class LessonBrowser(QTextBrowser):
 
     def draw_pending_charts(self) -> None:
         """Draw queued charts now (screenshots, exports, tests)."""
+        self._draw_scheduled = False
         for chart_id in list(self._queued):
             self._draw_chart(chart_id)
 
     def redraw_charts(self) -> None:
         """Queue every drawn chart for redrawing (theme or zoom changed); the old image shows until then."""
-        for chart_id in self._charts:
-            if chart_id not in self._queued:
-                self._queued.add(chart_id)
-                QTimer.singleShot(CHART_DELAY_MS, self, lambda c=chart_id: self._draw_chart(c))
+        self._queued.update(self._charts)
+        self.viewport().update()  # the next paint schedules the drawing
 
     def resizeEvent(self, event: Any) -> None:
         """Keep lines to a readable length: wide windows get side margins instead of 200-character lines."""
@@ -243,17 +249,34 @@ class LessonPage(QWidget):
         self._save_timer.setInterval(600)
         self._save_timer.timeout.connect(self.save_position)
         self._restoring = False
+        loaded = getattr(ctx, "learning_loaded", None)
+        self._plain_first_frame = callable(loaded) and not loaded()
         self.render()
+        if self._plain_first_frame:
+            QTimer.singleShot(0, self, self._add_links_after_first_paint)
         ctx.theme_changed.connect(self._on_theme_changed)
         ctx.zoom_changed.connect(self._on_theme_changed)
 
     # ------------------------------------------------------------------ rendering
     def markdown(self) -> str:
-        text = lesson_markdown(self.lesson, question_prompt=self._question_prompt, link_terms=self._link_terms())
+        if self._plain_first_frame:
+            # The first lesson after start-up paints as plain text; loading the glossary and quizzes for its links
+            # and "Check yourself" prompts would hold up the first paint (see _add_links_after_first_paint).
+            text = lesson_markdown(self.lesson)
+        else:
+            text = lesson_markdown(
+                self.lesson, question_prompt=self._question_prompt, link_terms=self._link_terms()
+            )
         # Under each figure, a link to the numbers behind it: the chart's text alternative, reachable by Tab.
         return re.sub(
             r"(\(chart:([a-z0-9-]+)\)\n\n\*Figure: [^\n]*\*)", r"\1 [Show the numbers](chartdata:\2)", text
         )
+
+    @Slot()
+    def _add_links_after_first_paint(self) -> None:
+        """Load the glossary and quizzes (once per session), then render again with links and prompts."""
+        self._plain_first_frame = False
+        self.render()
 
     def show_chart_numbers(self, chart_id: str) -> str:
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
@@ -272,14 +295,26 @@ class LessonPage(QWidget):
         return linker if callable(linker) else None
 
     def render(self) -> None:
+        """(Re)build the document, keeping the reader at the same place in the same section."""
         bar = self.browser.verticalScrollBar()
-        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        anchor: tuple[str, int] | None = None
+        if bar.value() > 0 and bar.maximum() > 0:
+            slug = self.current_section()
+            top = dict(self.section_positions()).get(slug, 0)
+            anchor = (slug, bar.value() - top)
         self.browser.redraw_charts()
         self.browser.document().setDefaultStyleSheet(_document_css(self.ctx))
         self.browser.setMarkdown(self.markdown())
         _style_headings(self.browser.document())
-        if fraction:
-            QTimer.singleShot(0, bar, lambda: bar.setValue(round(fraction * bar.maximum())))
+        if anchor is not None:
+            slug, offset = anchor
+            top = dict(self.section_positions()).get(slug)
+            if top is not None:
+                self._restoring = True
+                try:
+                    bar.setValue(top + offset)
+                finally:
+                    self._restoring = False
 
     @Slot(object)
     def _on_theme_changed(self, _value: object) -> None:
@@ -386,6 +421,10 @@ class LessonPage(QWidget):
                 pass
             elif state.scroll and bar.maximum():
                 bar.setValue(round(state.scroll * bar.maximum()))
+                # The document's height can differ a little from last time (links, prompts, zoom): the saved
+                # section wins over the fraction, so the student never lands in the section before.
+                if state.last_section and self.current_section() != state.last_section:
+                    self.scroll_to_section(state.last_section)
             elif state.last_section:
                 self.scroll_to_section(state.last_section)
         finally:
