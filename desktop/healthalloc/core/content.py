@@ -179,11 +179,9 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     front_text = "\n".join(lines[1:end])
     try:
         meta = tomllib.loads(front_text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) + 1 if match else 1
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ContentError(path, line, f"front matter is not valid TOML: {message}") from None
+    except ValueError as error:
+        line, message = toml_problem(error, front_text)
+        raise ContentError(path, line + 1, f"front matter is not valid TOML: {message}") from None
     _validate_meta(meta, front_text, path)
     body_lines = lines[end + 1 :]
     intro, sections = _split_sections(body_lines, end + 2, path)
@@ -202,6 +200,21 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         path=path,
         short_title=str(meta.get("short_title", "")).strip(),
     )
+
+
+def toml_problem(error: ValueError, text: str) -> tuple[int, str]:
+    """Where and what went wrong when ``tomllib.loads(text)`` failed: (1-based line in ``text``, message).
+
+    Besides ``TOMLDecodeError`` ("... (at line L, column C)"), ``tomllib`` raises a bare ``ValueError`` for an
+    integer longer than Python's 4,300-digit conversion limit; that one names no line, so it is looked for here.
+    """
+    match = re.search(r"at line (\d+)", str(error))
+    if match:
+        return int(match.group(1)), re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    number = re.search(r"\d[\d_]{4000,}", text)
+    if number:
+        return text.count("\n", 0, number.start()) + 1, "a number is far too long"
+    return 1, str(error)
 
 
 def _key_line(front_text: str, key: str, *, start: int = 0) -> int:

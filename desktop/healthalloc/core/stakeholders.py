@@ -17,7 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Literal, cast
 
-from healthalloc.core.content import ContentError
+from healthalloc.core.content import ContentError, toml_problem
+from healthalloc.core.files import read_limited
 from healthalloc.core.palette import OKABE_ITO, ThemeColors, contrast_ratio
 from healthalloc.core.resources import content_dir
 
@@ -31,6 +32,7 @@ FLOW_EXAMPLES: dict[FlowKind, str] = {
 FLOW_LABELS: dict[FlowKind, str] = {kind: f"{kind.capitalize()} ({FLOW_EXAMPLES[kind]})" for kind in FLOW_KINDS}
 
 MAP_FILE = "stakeholders.toml"
+MAX_FILE_BYTES = 512 * 1024
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _LESSON = re.compile(r"^[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?$")
@@ -184,16 +186,20 @@ def load_stakeholder_map(path: Path | None = None) -> StakeholderMap:
     and a ``kind`` other than money, services or regulation.
     """
     path = Path(path) if path is not None else content_dir() / MAP_FILE
+    raw = b""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_limited(path, MAX_FILE_BYTES)
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise ContentError(path, 1, f"cannot read the file ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, raw[: exc.start].count(b"\n") + 1, "not valid UTF-8 text") from None
+    except ValueError as exc:  # larger than MAX_FILE_BYTES
+        raise ContentError(path, 1, str(exc)) from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        line = int(match.group(1)) if match else 1
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    except ValueError as exc:  # TOMLDecodeError, or a number too long for Python to convert
+        line, message = toml_problem(exc, text)
         raise ContentError(path, line, f"not valid TOML: {message}") from exc
     return _Parser(path, _Lines(text)).parse(data)
 
