@@ -72,3 +72,15 @@ def window(qtbot, ctx):  # type: ignore[no-untyped-def]
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clear_clipboard_at_exit():  # type: ignore[no-untyped-def]
+    """Qt's offscreen clipboard crashes at interpreter exit if it still holds an image (exit code 139)."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        QApplication.clipboard().clear()
+        QApplication.processEvents()
