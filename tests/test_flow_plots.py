@@ -118,3 +118,56 @@ def test_who_pays_chart() -> None:
     assert len(ax.patches) == len(frame)
     assert ax.get_title(loc="left") == "Who paid for prescription drugs, 2024"
     assert "  $172.1 B (36.9%)" in [t.get_text() for t in ax.texts]
+
+
+def _flow_state(artists: flow_plots.SankeyArtists) -> tuple[object, ...]:
+    """What a student sees of the diagram: band outlines and highlight, node boxes, labels and title."""
+    bands = tuple(
+        (i, patch.get_path().vertices.round(9).tolist(), patch.get_alpha())
+        for i, patch in sorted(artists.band_patches.items())
+    )
+    nodes = tuple(
+        (key, tuple(round(v, 9) for v in patch.get_bbox().bounds)) for key, patch in artists.node_patches.items()
+    )
+    labels = tuple(
+        (key, t.get_text(), tuple(round(v, 9) for v in t.get_position())) for key, t in artists.labels.items()
+    )
+    return bands, nodes, labels, artists.ax.get_title(loc="left")
+
+
+@pytest.mark.parametrize(("year", "measure", "selected"), [(2023, "dollars", None), (2024, "share_gdp", 3)])
+def test_the_flow_diagram_moves_in_place_to_what_a_fresh_draw_shows(year: int, measure: str, selected) -> None:  # type: ignore[no-untyped-def]
+    figure = Figure(figsize=(9, 5), layout="constrained")
+    artists = flow_plots.draw_health_flow(figure.add_subplot(), 2024, LIGHT, measure="per_person")
+    assert flow_plots.update_health_flow(artists, year, measure=measure, selected=selected)
+    fresh_figure = Figure(figsize=(9, 5), layout="constrained")
+    fresh = flow_plots.draw_health_flow(
+        fresh_figure.add_subplot(), year, LIGHT, measure=measure, selected=selected
+    )
+    assert _flow_state(artists) == _flow_state(fresh)
+    assert artists.layout == fresh.layout  # hit-testing follows the year shown
+
+
+def test_a_flow_of_another_shape_is_drawn_afresh() -> None:
+    artists = flow_plots.draw_health_flow(Figure().add_subplot(), 2024, LIGHT)
+    model = flow.flow_model(2024)
+    fewer = FlowModel(model.columns, model.bands[1:])
+    assert not flow_plots.update_sankey(artists, fewer, title="One band fewer")
+    assert flow_plots.update_sankey(artists, model, title="The same bands")
+    assert artists.ax.get_title(loc="left") == "The same bands"
+
+
+@pytest.mark.parametrize(("year", "measure"), [(2023, "share"), (2024, "per_person"), (2023, "share_gdp")])
+def test_the_health_dollar_chart_moves_in_place_to_what_a_fresh_draw_shows(year: int, measure: str) -> None:
+    drawn = flow_plots.draw_health_dollar(Figure(figsize=(7, 6)).add_subplot(), 2024, DARK, measure="dollars")
+    assert flow_plots.update_health_dollar(drawn, year, measure=measure)
+    fresh = flow_plots.draw_health_dollar(Figure(figsize=(7, 6)).add_subplot(), year, DARK, measure=measure)
+
+    def seen(artists: flow_plots.DollarArtists) -> tuple[object, ...]:
+        ax = artists.ax
+        bars = [(round(b.get_width(), 9), b.get_facecolor(), b.get_hatch()) for b in artists.bars]
+        texts = [(t.get_text(), tuple(round(v, 9) for v in t.get_position())) for t in ax.texts]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        return bars, texts, ticks, ax.get_xlim(), ax.get_title(loc="left")
+
+    assert seen(drawn) == seen(fresh)

@@ -137,3 +137,31 @@ def test_every_lesson_link_to_the_page_parses() -> None:
     for key in ("office-visit-two-localities", "hip-replacement-high-wage", "aco-saved-5", "aco-lost-4"):
         assert key in PRESETS
     assert set(TABS) == {"compare", "ffs", "drg", "bundle", "capitation", "p4p", "shared-savings"}
+
+
+@given(scenarios)
+def test_the_plain_list_fast_path_is_the_table_and_sweep_exactly(scenario: Scenario) -> None:
+    """The page computes on every slider step without pandas; the DataFrame API is built from the same lists."""
+    from healthalloc.core.reimbursement.compare import comparison_columns, sweep_columns
+
+    columns = comparison_columns(scenario)
+    assert list(columns) == list(COLUMNS)
+    assert compare_models(scenario).to_dict(orient="list") == columns
+    assert utilisation_sweep(scenario).to_dict(orient="list") == sweep_columns(scenario)
+
+
+@given(scenarios)
+def test_the_numbers_agree_with_the_explained_models(scenario: Scenario) -> None:
+    """The fast path skips the explanations, never the arithmetic: every number equals the explained model's."""
+    from healthalloc.core.reimbursement.compare import comparison_columns, sweep_columns
+    from healthalloc.core.reimbursement.fee_schedule import cents
+
+    columns = comparison_columns(scenario)
+    outcomes = model_outcomes(scenario)
+    assert columns["provider_revenue"] == [o.provider_revenue for o in outcomes]
+    assert columns["marginal_revenue"] == [o.marginal_revenue for o in outcomes]
+    assert columns["provider_share_of_extra"] == [o.provider_share_of_extra for o in outcomes]
+    varied = scenario.with_utilisation(0.1)  # a point of the sweep, through the explained models
+    cost = varied.services * varied.cost_per_service
+    sweep = sweep_columns(scenario, changes=(0.1,))
+    assert [sweep[m][0] for m in MODELS] == [cents(o.provider_revenue - cost) for o in model_outcomes(varied)]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from healthalloc.core.inputs import defaults
@@ -20,7 +24,13 @@ from healthalloc.core.reimbursement.plots import (
     draw_margin_curves,
     fee_parts,
     money_label,
+    nice_ceiling,
+    nice_limits,
+    steady_limits,
     update_comparison_bars,
+    update_curve,
+    update_drg_parts,
+    update_fee_parts,
     update_margin_curves,
 )
 
@@ -115,3 +125,79 @@ def test_fee_drg_and_curves_draw() -> None:
 )
 def test_money_labels(value: float, text: str) -> None:
     assert money_label(value) == text
+
+
+@given(st.floats(1e-6, 1e12))
+def test_nice_ceiling_is_a_round_number_just_above(value: float) -> None:
+    nice = nice_ceiling(value)
+    assert value <= nice * (1 + 1e-9) and nice <= value * 4 / 3 * (1 + 1e-9)  # the widest step: 1.5 to 2
+    mantissa = nice / 10 ** math.floor(math.log10(nice) + 1e-12)
+    assert any(mantissa == pytest.approx(step) for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+
+
+@given(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9), st.floats(-1e9, 1e9), st.floats(-1e9, 1e9))
+def test_axis_limits_hold_the_data_and_zero_and_stay_put_while_they_fit(
+    a: float, b: float, c: float, d: float
+) -> None:
+    low, high = min(a, b), max(a, b)
+    bottom, top = nice_limits(low, high)
+    assert bottom <= min(0.0, low) and max(0.0, high) <= top and bottom < top
+    steady = steady_limits((bottom, top), min(c, d), max(c, d))
+    assert steady[0] <= min(0.0, c, d) and max(0.0, c, d) <= steady[1]
+    if steady != (bottom, top):  # a new scale only when the data left the old one or shrank well inside it
+        fresh = nice_limits(min(c, d), max(c, d))
+        assert steady == fresh
+        assert fresh[0] < bottom or fresh[1] > top or fresh[1] - fresh[0] < 0.4 * (top - bottom)
+
+
+def test_fee_drg_and_curve_charts_update_in_place_to_what_a_fresh_draw_shows() -> None:
+    base = {
+        **defaults(FFS_INPUTS),
+        "year": "CY2025",
+        "locality": "rest-of-california",
+        "compare_locality": "national",
+    }
+    figure = Figure(layout="constrained")
+    fee = draw_fee_parts(figure.add_subplot(), fee_comparison(base), LIGHT)
+    busier = fee_comparison({**base, "work_rvu": 2.5})
+    assert update_fee_parts(fee, busier)
+    fresh = draw_fee_parts(Figure().add_subplot(), busier, LIGHT)
+    assert [(b.get_x(), b.get_width()) for b in fee.bars] == [
+        pytest.approx((b.get_x(), b.get_width())) for b in fresh.bars
+    ]
+    assert [t.get_text() for t in fee.totals] == [t.get_text() for t in fresh.totals]
+    assert fee.ax.get_xlim() == fresh.ax.get_xlim()
+    assert not update_fee_parts(fee, fee_comparison({**base, "compare_locality": ""}))  # one row fewer: redraw
+
+    result = drg_from_inputs({**defaults(DRG_INPUTS), "case_cost": 80_000.0})
+    drg = draw_drg_parts(Figure().add_subplot(), result, DARK)
+    other = drg_from_inputs({**defaults(DRG_INPUTS), "case_cost": 20_000.0, "wage_index": 1.2})
+    assert update_drg_parts(drg, other)
+    fresh = draw_drg_parts(Figure().add_subplot(), other, DARK)
+    assert [(b.get_x(), b.get_width()) for b in drg.bars] == [
+        pytest.approx((b.get_x(), b.get_width())) for b in fresh.bars
+    ]
+    assert [t.get_text() for t in drg.totals] == [t.get_text() for t in fresh.totals]
+
+    values = defaults(BUNDLE_INPUTS)
+    bundle = bundle_from_inputs(values)
+    labels = {"title": "t", "xlabel": "x", "ylabel": "y"}
+    curve = draw_curve(
+        Figure().add_subplot(),
+        *reconciliation_curve(values),
+        current=(bundle.actual_spend, bundle.reconciliation),
+        theme=LIGHT,
+        **labels,
+    )
+    moved = {**values, "historical_spend": 30_000.0}
+    moved_result = bundle_from_inputs(moved)
+    point = (moved_result.actual_spend, moved_result.reconciliation)
+    assert update_curve(curve, *reconciliation_curve(moved), current=point)
+    fresh_curve = draw_curve(
+        Figure().add_subplot(), *reconciliation_curve(moved), current=point, theme=LIGHT, **labels
+    )
+    assert list(curve.line.get_xdata()) == list(fresh_curve.line.get_xdata())
+    assert list(curve.marker.get_xydata()[0]) == pytest.approx(list(point))
+    assert curve.ax.get_xlim() == pytest.approx(fresh_curve.ax.get_xlim())
+    low, high = curve.ax.get_ylim()
+    assert low <= min(0.0, *fresh_curve.line.get_ydata()) and max(fresh_curve.line.get_ydata()) <= high

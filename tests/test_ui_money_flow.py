@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
@@ -152,3 +153,43 @@ def test_a_broken_data_file_is_named_on_the_page_instead_of_crashing(qtbot, ctx,
     assert widget.scenario() == {}
     with pytest.raises(ValueError, match="could not be loaded"):
         widget.apply_params({"year": "2024"})
+
+
+def _shown(chart) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.asarray(chart.canvas.buffer_rgba()).astype(int)
+
+
+def _drawn_plainly(chart, layer) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The chart drawn the ordinary way (nothing blitted or remembered), with the layout it has now."""
+    layer.disconnect()
+    for artist in layer._data:
+        artist.set_animated(False)
+    chart.figure.set_layout_engine("none")
+    chart.draw_now()
+    return _shown(chart)
+
+
+def test_going_back_to_a_year_shows_its_picture_again(qtbot, page: MoneyFlowPage) -> None:  # type: ignore[no-untyped-def]
+    page.dollar_chart.draw_now()
+    for year in ("2023", "2024", "2023"):  # back to 2024 and to 2023: their saved pictures are reused
+        page.year_combo.setCurrentIndex(page.year_combo.findData(year))
+        qtbot.wait(1)
+    page.band_combo.setCurrentIndex(3)  # a highlighted band is repainted over the picture
+    assert page._artists.selected is not None
+    for chart, name in ((page.flow_chart, "flow"), (page.dollar_chart, "dollar")):
+        shown = _shown(chart)
+        differ = np.abs(shown - _drawn_plainly(chart, page._layers[name])).max(axis=-1) > 8
+        assert differ.mean() < 0.005, name
+    assert "2023" in page.flow_chart.figure.axes[0].get_title(loc="left")
+
+
+def test_after_a_resize_the_labels_are_spread_for_the_new_height(qtbot, page: MoneyFlowPage) -> None:  # type: ignore[no-untyped-def]
+    page.resize(1100, 700)
+    qtbot.waitUntil(lambda: page.flow_chart.canvas.height() > 0)
+    page.flow_chart.draw_now()  # what the resize itself draws: labels still placed for the old height
+    page._resize_redraw.flush()  # then the labels are spread again
+    qtbot.wait(1)
+    page.band_combo.setCurrentIndex(2)
+    shown = _shown(page.flow_chart)
+    differ = np.abs(shown - _drawn_plainly(page.flow_chart, page._layers["flow"])).max(axis=-1) > 8
+    assert differ.mean() < 0.005

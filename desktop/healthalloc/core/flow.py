@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from healthalloc.core.explain import Explanation, Step, money, percent
@@ -139,11 +139,22 @@ class FlowModel:
         if problems:
             raise ValueError("the flow does not balance: " + "; ".join(problems))
 
+    @cached_property
+    def _sums(self) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+        """Money out of and into each (column, node), summed once: the model is immutable, and labels, tables and
+        unit conversions ask for these totals hundreds of times per view."""
+        out: dict[tuple[int, str], int] = {}
+        into: dict[tuple[int, str], int] = {}
+        for b in self.bands:
+            out[(b.stage, b.source)] = out.get((b.stage, b.source), 0) + b.amount_millions
+            into[(b.stage + 1, b.target)] = into.get((b.stage + 1, b.target), 0) + b.amount_millions
+        return out, into
+
     def outflow(self, column: int, node: str) -> int:
-        return sum(b.amount_millions for b in self.bands if b.stage == column and b.source == node)
+        return self._sums[0].get((column, node), 0)
 
     def inflow(self, column: int, node: str) -> int:
-        return sum(b.amount_millions for b in self.bands if b.stage == column - 1 and b.target == node)
+        return self._sums[1].get((column, node), 0)
 
     def node_total(self, column: int, node: str) -> int:
         """The money through a node, in $ millions (inflow, or outflow for the first column)."""
@@ -152,7 +163,7 @@ class FlowModel:
     def column_total(self, column: int) -> int:
         return sum(self.node_total(column, node) for node in self.columns[column])
 
-    @property
+    @cached_property
     def total_millions(self) -> int:
         return self.column_total(0)
 
@@ -188,9 +199,22 @@ def conservation_problems(columns: Sequence[Sequence[str]], bands: Iterable[Band
     return problems
 
 
-@cache
 def flow_model(year: int) -> FlowModel:
     """Sources of funds → types of service for ``year``, one band per non-zero grouped cell of the CMS table."""
+    _check_key(year)
+    return _flow_model(year)
+
+
+def _check_key(year: object, measure: object = "dollars") -> None:
+    """Refuse, with a readable ``ValueError``, a year or measure the caches could not even look up (a list)."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        _check_year(year)  # raises, naming the years there are
+    if not isinstance(measure, str) or measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+
+
+@cache
+def _flow_model(year: int) -> FlowModel:
     _check_year(year)
     matrix = load_matrix()
     rows = matrix[matrix["year"] == year]
@@ -215,6 +239,7 @@ def to_measure(amount_millions: float, year: int, measure: str) -> float:
     - per_person: amount × CMS per-capita NHE ÷ national total, so the total is CMS's published figure;
     - share_gdp: amount ÷ GDP (0–1).
     """
+    amount_millions = check_number("The amount", amount_millions, minimum=-1e12, maximum=1e12)
     totals = nhe_totals(year)
     total = flow_model(year).total_millions
     if measure == "dollars":
@@ -278,14 +303,28 @@ def health_dollar(year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["direction", "category", "amount_billion", "share"])
 
 
+@cache
+def breakdown_rows(year: int, measure: str = "dollars") -> tuple[tuple[str, str, float, float], ...]:
+    """:func:`breakdown_table` as plain tuples ``(direction, category, value, share)``, computed once per year and
+    measure (the money-flow page shows them on every change of its combo boxes)."""
+    model = flow_model(year)
+    total = model.total_millions
+    rows = []
+    for direction, column in (("Came from", 0), ("Went to", 1)):
+        for category in model.columns[column]:
+            amount = model.node_total(column, category)
+            rows.append((direction, category, to_measure(amount / 1000.0 * 1000.0, year, measure), amount / total))
+    # Each half from largest to smallest share; equal shares keep the order of SOURCES and SERVICES (a stable sort).
+    return tuple(sorted(rows, key=lambda row: (row[0], -row[3])))
+
+
 def breakdown_table(year: int, measure: str = "dollars") -> pd.DataFrame:
     """:func:`health_dollar` in one measure, each half sorted from largest to smallest (the charts' text
     alternative). Columns: ``direction``, ``category``, ``value``, ``share``."""
-    frame = health_dollar(year)
-    frame["value"] = [to_measure(b * 1000.0, year, measure) for b in frame["amount_billion"]]
-    frame["direction"] = frame["direction"].map({"came_from": "Came from", "went_to": "Went to"})
-    frame = frame.sort_values(["direction", "share"], ascending=[True, False], kind="stable")
-    return frame[["direction", "category", "value", "share"]].reset_index(drop=True)
+    import pandas as pd
+
+    _check_key(year, measure)
+    return pd.DataFrame(list(breakdown_rows(year, measure)), columns=["direction", "category", "value", "share"])
 
 
 def flow_table(year: int, measure: str = "dollars") -> pd.DataFrame:
@@ -316,6 +355,8 @@ def who_pays_for(year: int, service: str) -> pd.DataFrame:
     import pandas as pd
 
     _check_year(year)
+    if not isinstance(service, str):
+        raise ValueError(f"unknown type of service {service!r}; choose one of {', '.join(SERVICES)}")
     matrix = load_matrix()
     rows = matrix[matrix["year"] == year]
     if service in SERVICES:
@@ -442,7 +483,8 @@ def describe_band(year: int, index: int, measure: str = "dollars") -> str:
     """A sentence about one band of :func:`flow_model`: its amount and its share of the total, of its payer's
     spending and of its type of service."""
     model = flow_model(year)
-    band = model.bands[index]
+    _check_key(year, measure)
+    band = model.bands[check_count("The band number", index, maximum=len(model.bands) - 1)]
     share = band.amount_millions / model.total_millions
     of_payer = band.amount_millions / model.node_total(0, band.source)
     of_service = band.amount_millions / model.node_total(1, band.target)
@@ -472,6 +514,7 @@ def display_tables(year: int, measure: str) -> dict[str, tuple[pd.DataFrame, dic
     """The page's tables with readable headers, values in the shown unit, and their cell formats:
     ``"breakdown"`` (came from / went to), ``"flows"`` (every band) and ``"who_pays"`` is built per service by
     :func:`who_pays_table`."""
+    _check_key(year, measure)
     header, kind, factor = _VALUE_COLUMNS[measure]
     share_header = "Share of all spending"
     formats = {share_header: "percent"}
@@ -500,6 +543,7 @@ def who_pays_table(year: int, service: str, measure: str = "dollars") -> tuple[p
     """:func:`who_pays_for` with readable headers and values in ``measure``, and the cell formats."""
     import pandas as pd
 
+    _check_key(year, measure)
     header, kind, factor = _VALUE_COLUMNS[measure]
     frame = who_pays_for(year, service)
     share_header = f"Share of {service.lower()}"
@@ -530,6 +574,7 @@ __all__ = [  # the public API; the data names are re-exported from flow_data for
     "NHEDataError",
     "NHETotals",
     "available_years",
+    "breakdown_rows",
     "breakdown_table",
     "check_nhe_files",
     "conservation_problems",

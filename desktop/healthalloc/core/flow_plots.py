@@ -12,7 +12,7 @@ Bands are cubic Bézier ribbons whose control points sit halfway between the col
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from healthalloc.core.flow import (
@@ -20,7 +20,7 @@ from healthalloc.core.flow import (
     SOURCE_OF_PAYER,
     SOURCE_SHORT,
     FlowModel,
-    breakdown_table,
+    breakdown_rows,
     flow_model,
     format_billions,
     format_measure,
@@ -212,12 +212,16 @@ def spread_labels(centers: Sequence[float], min_gap: float, low: float = 0.0, hi
 
 @dataclass
 class SankeyArtists:
-    """What :func:`draw_sankey` drew, so a view can highlight a band without redrawing."""
+    """What :func:`draw_sankey` drew, so a view can highlight a band or move to another year without redrawing."""
 
     layout: SankeyLayout
     band_patches: dict[int, Any]
     theme: ThemeColors
     selected: int | None = None
+    node_patches: dict[tuple[int, str], Any] = field(default_factory=dict)
+    labels: dict[tuple[int, str], Any] = field(default_factory=dict)
+    shape: tuple[Any, ...] = ()  # what must stay the same for :func:`update_sankey` (see ``_sankey_shape``)
+    ax: Any = None
 
 
 BAND_ALPHA = 0.42
@@ -228,6 +232,52 @@ def source_colours(model: FlowModel, theme: ThemeColors) -> dict[str, str]:
     """One Okabe–Ito colour per first-column node, in order."""
     series = theme.chart_series
     return {name: series[i % len(series)] for i, name in enumerate(model.columns[0])}
+
+
+def _sankey_shape(model: FlowModel) -> tuple[Any, ...]:
+    """The columns, the bands and which nodes are shown: a year with the same shape can reuse the artists."""
+    shown = tuple(tuple(n for n in column if model.node_total(i, n) > 0) for i, column in enumerate(model.columns))
+    bands = tuple((b.stage, b.source, b.target, b.amount_millions > 0) for b in model.bands)
+    return model.columns, shown, bands
+
+
+def _band_path(shape: BandShape) -> Any:
+    from matplotlib.path import Path
+
+    middle = (shape.x0 + shape.x1) / 2
+    vertices = [
+        (shape.x0, shape.top0),
+        (middle, shape.top0),
+        (middle, shape.top1),
+        (shape.x1, shape.top1),
+        (shape.x1, shape.bottom1),
+        (middle, shape.bottom1),
+        (middle, shape.bottom0),
+        (shape.x0, shape.bottom0),
+        (shape.x0, shape.top0),
+    ]
+    codes = [Path.MOVETO, *[Path.CURVE4] * 3, Path.LINETO, *[Path.CURVE4] * 3, Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
+def _node_labels(
+    ax: Any, model: FlowModel, layout: SankeyLayout, label_of: Callable[[int], str], title: str
+) -> dict[tuple[int, str], tuple[float, float, str, str]]:
+    """Where each end column's node label goes and what it says: ``(x, y, text, alignment)`` by (column, name)."""
+    size = float(ax.xaxis.label.get_fontsize()) * 0.92
+    line_gap = size * 1.25 / max(_axes_height_points(ax, title_lines=1 if title else 0), 1.0)
+    last = len(model.columns) - 1
+    labels: dict[tuple[int, str], tuple[float, float, str, str]] = {}
+    for column in (0, last):
+        boxes = [n for n in layout.nodes if n.column == column]
+        centres = [(n.top + n.bottom) / 2 for n in boxes]
+        ys = spread_labels(centres, 2 * line_gap, low=line_gap, high=1 - line_gap)
+        for node, y in zip(boxes, ys, strict=True):
+            share = node.amount_millions / model.total_millions if model.total_millions else 0.0
+            text = f"{node.name}\n{label_of(node.amount_millions)} · {share:.1%}"
+            x, align = (node.x0 - 0.008, "right") if column == 0 else (node.x1 + 0.008, "left")
+            labels[(column, node.name)] = (x, y, text, align)
+    return labels
 
 
 def draw_sankey(
@@ -241,7 +291,6 @@ def draw_sankey(
 ) -> SankeyArtists:
     """Draw ``model`` as a Sankey diagram on ``ax`` (cleared first); label each end node with its value."""
     from matplotlib.patches import PathPatch, Rectangle
-    from matplotlib.path import Path
 
     label_of = value_label or (lambda millions: f"${millions / 1000:,.1f} B")
     ax.clear()
@@ -256,58 +305,64 @@ def draw_sankey(
             root[band.target] = root[band.source]
     patches: dict[int, Any] = {}
     for shape in layout.bands:
-        middle = (shape.x0 + shape.x1) / 2
-        vertices = [
-            (shape.x0, shape.top0),
-            (middle, shape.top0),
-            (middle, shape.top1),
-            (shape.x1, shape.top1),
-            (shape.x1, shape.bottom1),
-            (middle, shape.bottom1),
-            (middle, shape.bottom0),
-            (shape.x0, shape.bottom0),
-            (shape.x0, shape.top0),
-        ]
-        codes = [Path.MOVETO, *[Path.CURVE4] * 3, Path.LINETO, *[Path.CURVE4] * 3, Path.CLOSEPOLY]
         colour = colours.get(root.get(shape.source, shape.source), theme.muted_text)
-        patch = PathPatch(Path(vertices, codes), facecolor=colour, edgecolor="none", alpha=BAND_ALPHA, lw=0)
+        patch = PathPatch(_band_path(shape), facecolor=colour, edgecolor="none", alpha=BAND_ALPHA, lw=0)
         ax.add_patch(patch)
         patches[shape.index] = patch
+    nodes: dict[tuple[int, str], Any] = {}
+    for node in layout.nodes:
+        colour = colours[node.name] if node.column == 0 else theme.muted_text
+        rectangle = Rectangle(
+            (node.x0, node.bottom), node.x1 - node.x0, node.top - node.bottom, color=colour, lw=0
+        )
+        ax.add_patch(rectangle)
+        nodes[(node.column, node.name)] = rectangle
     size = float(ax.xaxis.label.get_fontsize()) * 0.92
-    axes_height_pt = _axes_height_points(ax, title_lines=1 if title else 0)
-    line_gap = size * 1.25 / max(axes_height_pt, 1.0)
-    last = len(model.columns) - 1
-    for column in range(len(model.columns)):
-        boxes = [n for n in layout.nodes if n.column == column]
-        fill = [colours[n.name] if column == 0 else theme.muted_text for n in boxes]
-        for node, colour in zip(boxes, fill, strict=True):
-            ax.add_patch(
-                Rectangle((node.x0, node.bottom), node.x1 - node.x0, node.top - node.bottom, color=colour, lw=0)
-            )
-        if column not in (0, last):
-            continue
-        centres = [(n.top + n.bottom) / 2 for n in boxes]
-        ys = spread_labels(centres, 2 * line_gap, low=line_gap, high=1 - line_gap)
-        for node, y in zip(boxes, ys, strict=True):
-            share = node.amount_millions / model.total_millions if model.total_millions else 0.0
-            text = f"{node.name}\n{label_of(node.amount_millions)} · {share:.1%}"
-            x, align = (node.x0 - 0.008, "right") if column == 0 else (node.x1 + 0.008, "left")
-            ax.text(
-                x,
-                y,
-                text,
-                ha=align,
-                va="center",
-                fontsize=size,
-                color=theme.text,
-                linespacing=1.1,
-                parse_math=False,
-            )
+    labels: dict[tuple[int, str], Any] = {}
+    for key, (x, y, text, align) in _node_labels(ax, model, layout, label_of, title).items():
+        labels[key] = ax.text(
+            x, y, text, ha=align, va="center", fontsize=size, color=theme.text, linespacing=1.1, parse_math=False
+        )
     if title:
         ax.set_title(title, loc="left", color=theme.text)
-    artists = SankeyArtists(layout, patches, theme)
+    artists = SankeyArtists(layout, patches, theme, None, nodes, labels, _sankey_shape(model), ax)
     highlight_band(artists, selected)
     return artists
+
+
+def update_sankey(
+    artists: SankeyArtists,
+    model: FlowModel,
+    *,
+    value_label: Callable[[int], str] | None = None,
+    selected: int | None = None,
+    title: str = "",
+) -> bool:
+    """Move ``artists`` to ``model`` (another year or unit of the same flow) in place: band outlines, node boxes,
+    labels and title. ``False`` if the flow has a different shape (other bands or nodes): draw it afresh then."""
+    if (
+        artists.ax is None
+        or _sankey_shape(model) != artists.shape
+        or bool(title) != bool(artists.ax.get_title(loc="left"))
+    ):
+        return False
+    label_of = value_label or (lambda millions: f"${millions / 1000:,.1f} B")
+    layout = sankey_layout(model)
+    for shape in layout.bands:
+        artists.band_patches[shape.index].set_path(_band_path(shape))
+    for node in layout.nodes:
+        artists.node_patches[(node.column, node.name)].set_bounds(
+            node.x0, node.bottom, node.x1 - node.x0, node.top - node.bottom
+        )
+    for key, (x, y, text, _align) in _node_labels(artists.ax, model, layout, label_of, title).items():
+        label = artists.labels[key]
+        label.set_position((x, y))
+        label.set_text(text)
+    if title:
+        artists.ax.set_title(title, loc="left")
+    artists.layout = layout
+    highlight_band(artists, selected)
+    return True
 
 
 def _axes_height_points(ax: Any, *, title_lines: int) -> float:
@@ -339,18 +394,34 @@ def highlight_band(artists: SankeyArtists, index: int | None) -> None:
             patch.set_edgecolor("none")
 
 
+def _flow_title(year: int) -> str:
+    return f"From payers to types of care, {year} · Source: {SOURCE_SHORT}"
+
+
 def draw_health_flow(
     ax: Any, year: int, theme: ThemeColors, *, measure: str = "dollars", selected: int | None = None
 ) -> SankeyArtists:
     """The nation's health-spending flow for ``year``: payers on the left, types of service on the right."""
-    model = flow_model(year)
     return draw_sankey(
         ax,
-        model,
+        flow_model(year),
         theme,
         value_label=lambda millions: format_measure(to_measure(millions, year, measure), measure),
         selected=selected,
-        title=f"From payers to types of care, {year} · Source: {SOURCE_SHORT}",
+        title=_flow_title(year),
+    )
+
+
+def update_health_flow(
+    artists: SankeyArtists, year: int, *, measure: str = "dollars", selected: int | None = None
+) -> bool:
+    """:func:`draw_health_flow` in place for another year or measure; ``False`` if it must be drawn afresh."""
+    return update_sankey(
+        artists,
+        flow_model(year),
+        value_label=lambda millions: format_measure(to_measure(millions, year, measure), measure),
+        selected=selected,
+        title=_flow_title(year),
     )
 
 
@@ -363,11 +434,40 @@ def _bar_label(value: float, share: float, measure: str) -> str:
 HALVES = {"Came from": "Where it came from (who paid)", "Went to": "Where it went (what it bought)"}
 
 
-def _draw_bars(ax: Any, year: int, theme: ThemeColors, directions: Sequence[str], measure: str) -> float:
-    """Labelled horizontal bars for each half in ``directions``, a bold heading above each; returns the last y."""
+@dataclass
+class DollarArtists:
+    """What :func:`draw_health_dollar` drew, so another year or measure can be shown in place."""
+
+    ax: Any
+    theme: ThemeColors
+    bars: list[Any]  # one bar and its value label per row, top to bottom
+    values: list[Any]
+    positions: list[float]
+    note: Any = None
+
+
+def _bar_rows(year: int, measure: str, direction: str) -> list[tuple[str, float, float]]:
+    return [
+        (category, value, share) for d, category, value, share in breakdown_rows(year, measure) if d == direction
+    ]
+
+
+def _bar_colour(category: str, came: bool, colours: dict[str, str], theme: ThemeColors) -> str:
+    return colours.get(category, theme.muted_text) if came else theme.muted_text
+
+
+def _draw_bars(
+    ax: Any,
+    year: int,
+    theme: ThemeColors,
+    directions: Sequence[str],
+    measure: str,
+    drawn: DollarArtists | None = None,
+) -> float:
+    """Labelled horizontal bars for each half in ``directions``, a bold heading above each; returns the last y.
+    With ``drawn``, the bars and labels are recorded in it."""
     from matplotlib.transforms import blended_transform_factory
 
-    frame = breakdown_table(year, measure)
     colours = source_colours(flow_model(year), theme)
     small = float(ax.yaxis.label.get_fontsize()) * 0.85
     positions: list[float] = []
@@ -380,21 +480,24 @@ def _draw_bars(ax: Any, year: int, theme: ThemeColors, directions: Sequence[str]
                 0.0, y, HALVES[direction], transform=transform, fontweight="bold", va="center", color=theme.text
             )
             y += 1.0
-        part = frame[frame["direction"] == direction]
         came = direction == "Came from"
-        rows = zip(part["category"].tolist(), part["value"].tolist(), part["share"].tolist(), strict=True)
-        for category, value, share in rows:
-            ax.barh(
+        for category, value, share in _bar_rows(year, measure, direction):
+            bars = ax.barh(
                 y,
                 value,
                 height=0.72,
-                color=colours.get(category, theme.muted_text) if came else theme.muted_text,
+                color=_bar_colour(category, came, colours, theme),
                 hatch="" if came else HATCHES[1],
                 edgecolor=theme.base,
                 linewidth=0.6,
             )
             label = "  " + _bar_label(value, share, measure)
-            ax.text(value, y, label, va="center", ha="left", color=theme.text, fontsize=small, parse_math=False)
+            text = ax.text(
+                value, y, label, va="center", ha="left", color=theme.text, fontsize=small, parse_math=False
+            )
+            if drawn is not None:
+                drawn.bars.append(bars[0])
+                drawn.values.append(text)
             positions.append(y)
             labels.append(category)
             y += 1.0
@@ -402,34 +505,65 @@ def _draw_bars(ax: Any, year: int, theme: ThemeColors, directions: Sequence[str]
     ax.set_yticks(positions, labels)
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(y - 0.2, -0.8 if len(directions) > 1 else -0.6)
-    ax.set_xlim(0, float(frame["value"].max()) * 1.5)
+    ax.set_xlim(0, max(row[2] for row in breakdown_rows(year, measure)) * 1.5)
     ax.xaxis.set_visible(False)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
+    if drawn is not None:
+        drawn.positions = positions
     return y
 
 
-def draw_health_dollar(ax: Any, year: int, theme: ThemeColors, *, measure: str = "share") -> None:
+def _dollar_title(year: int) -> str:
+    total = flow_model(year).total_millions / 1000
+    return f"The nation's health dollar, {year}: ${total:,.1f} billion"
+
+
+def _dollar_note(measure: str) -> str:
+    return f"{MEASURES[measure]} · Source: {SOURCE_SHORT}"
+
+
+def draw_health_dollar(ax: Any, year: int, theme: ThemeColors, *, measure: str = "share") -> DollarArtists:
     """Where the ``year`` health dollar came from (payers, coloured as in the flow diagram) and where it went
     (types of service, grey and hatched), as two groups of labelled horizontal bars on one ``ax``."""
     ax.clear()
-    _draw_bars(ax, year, theme, tuple(HALVES), measure)
-    total = flow_model(year).total_millions / 1000
-    ax.set_title(
-        f"The nation's health dollar, {year}: ${total:,.1f} billion",
-        loc="left",
-        color=theme.text,
-        parse_math=False,
-    )
-    ax.text(
+    drawn = DollarArtists(ax, theme, [], [], [])
+    _draw_bars(ax, year, theme, tuple(HALVES), measure, drawn)
+    ax.set_title(_dollar_title(year), loc="left", color=theme.text, parse_math=False)
+    drawn.note = ax.text(
         0.0,
         -0.01,
-        f"{MEASURES[measure]} · Source: {SOURCE_SHORT}",
+        _dollar_note(measure),
         transform=ax.transAxes,
         va="top",
         color=theme.muted_text,
         fontsize=float(ax.yaxis.label.get_fontsize()) * 0.85,
     )
+    return drawn
+
+
+def update_health_dollar(drawn: DollarArtists, year: int, *, measure: str = "share") -> bool:
+    """:func:`draw_health_dollar` in place for another year or measure (bar lengths, colours where the order of
+    the payers changed, labels, scale, title); ``False`` if the rows differ and it must be drawn afresh."""
+    rows = [(direction, *row) for direction in HALVES for row in _bar_rows(year, measure, direction)]
+    if len(rows) != len(drawn.bars) or drawn.note is None:
+        return False
+    colours = source_colours(flow_model(year), drawn.theme)
+    for (direction, category, value, share), bar, text, y in zip(
+        rows, drawn.bars, drawn.values, drawn.positions, strict=True
+    ):
+        bar.set_width(value)
+        bar.set_facecolor(_bar_colour(category, direction == "Came from", colours, drawn.theme))
+        text.set_position((value, y))
+        text.set_text("  " + _bar_label(value, share, measure))
+    ax = drawn.ax
+    categories = [row[1] for row in rows]
+    if [t.get_text() for t in ax.get_yticklabels()] != categories:
+        ax.set_yticks(drawn.positions, categories)
+    ax.set_xlim(0, max(row[2] for row in rows) * 1.5)
+    ax.set_title(_dollar_title(year), loc="left")
+    drawn.note.set_text(_dollar_note(measure))
+    return True
 
 
 def draw_health_dollar_figure(

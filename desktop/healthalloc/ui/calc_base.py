@@ -281,7 +281,7 @@ class ChartView(QWidget):
         self.ctx = ctx
         self._canvas: Any = None
         self._figure: Any = None
-        self._drawer: Callable[[Any, ThemeColors], None] | None = None
+        self._drawer: Callable[[Any, ThemeColors], object] | None = None
         self._text_alternative: Any = ""
         self._pending = False
         self.font_scale = 1.0  # presentation mode enlarges chart text beyond the app zoom
@@ -339,7 +339,10 @@ class ChartView(QWidget):
         self.font_scale = scale
         self._on_ctx_theme_changed(None)
 
-    def set_drawer(self, drawer: Callable[[Any, ThemeColors], None]) -> None:
+    def set_drawer(self, drawer: Callable[[Any, ThemeColors], object]) -> None:
+        """``drawer(figure, theme)`` draws or updates the chart; it returns ``True`` when it has already put the
+        change on screen itself (by blitting, :class:`healthalloc.core.blit.BlitLayer`), so no full redraw is
+        queued."""
         self._drawer = drawer
 
     def refresh(self) -> None:
@@ -350,8 +353,9 @@ class ChartView(QWidget):
         import matplotlib
 
         with matplotlib.rc_context(self._rc):
-            self._drawer(self._figure, self.ctx.theme)
-        self._canvas.draw_idle()
+            shown = self._drawer(self._figure, self.ctx.theme)
+        if shown is not True:
+            self._canvas.draw_idle()
         self.drawn.emit()
 
     def draw_now(self) -> None:
@@ -499,6 +503,48 @@ class FrameView(QWidget):
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
+
+    def update_frame(
+        self, frame: Any, formats: Mapping[str, str] | None = None, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """:meth:`set_frame` for a slider being dragged: if the rows and headers are the same as before, rewrite only
+        the cells whose text changed, then repaint once (rebuilding every item costs milliseconds per change)."""
+        formats = formats or {}
+        headers = headers or {}
+        columns = list(frame.columns)
+        grid = self.table
+        shown = [grid.horizontalHeaderItem(c) for c in range(grid.columnCount())]
+        same_shape = (grid.rowCount(), grid.columnCount()) == (len(frame), len(columns)) and [
+            item.text() if item is not None else None for item in shown
+        ] == [headers.get(c, str(c)) for c in columns]
+        if not same_shape:
+            self.set_frame(frame, formats, headers=headers)
+            return
+        self._frame = frame
+        model = grid.model()
+        changed = False
+        blocker = QSignalBlocker(model)  # one dataChanged for the lot, not one per cell
+        try:
+            for r, row in enumerate(frame.itertuples(index=False)):
+                for c, value in enumerate(row):
+                    text = format_cell(value, formats.get(columns[c], ""))
+                    item = grid.item(r, c)
+                    if item is None:
+                        item = QTableWidgetItem()
+                        grid.setItem(r, c, item)
+                    if item.text() != text:
+                        item.setText(text)
+                        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                        item.setTextAlignment(
+                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                            if number
+                            else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                        )
+                        changed = True
+        finally:
+            del blocker
+        if changed:
+            model.dataChanged.emit(model.index(0, 0), model.index(len(frame) - 1, len(columns) - 1), [])
 
     def frame(self) -> Any:
         return self._frame

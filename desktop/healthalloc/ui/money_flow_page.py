@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from healthalloc.core import flow
+from healthalloc.core.blit import BlitLayer
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
 from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, MathPanel
@@ -31,6 +32,8 @@ from healthalloc.ui.context import AppContext
 
 TABS = {"flow": "Flow", "who-pays": "Who pays for…", "tables": "Tables"}
 NO_BAND = "No flow highlighted."
+# Pictures kept per chart, one per (year, measure) shown: going back to one is a blit, not a redraw (~2 MB each).
+KEEP_PICTURES = 4
 
 
 def _label(text: str = "", role: str = "") -> QLabel:
@@ -67,7 +70,13 @@ class MoneyFlowPage(CalculatorPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._specs = {spec.name: spec for spec in flow.FLOW_INPUTS}
-        self._artists: Any = None
+        self._artists: Any = None  # the flow diagram's SankeyArtists
+        self._dollar: Any = None  # the health-dollar chart's DollarArtists
+        self._layers: dict[str, BlitLayer] = {}  # per chart: saved pictures; the flow's bands move over them
+        self._band_year: int | None = None  # the year whose bands fill the "Highlight a flow" box
+        self._views: dict[tuple[int, str], dict[str, Any]] = {}  # see _view
+        self._who_stale = False  # the "Who pays for…" tab waits to be opened before it is refilled
+        self._mouse_connected = False
         self._selected: int | None = None
         self._stale: set[ChartView] = set()  # charts on hidden tabs, redrawn when they are shown
         layout = QVBoxLayout(self)
@@ -103,7 +112,7 @@ class MoneyFlowPage(CalculatorPage):
         self._build_flow_tab()
         self._build_who_pays_tab()
         self._build_tables_tab()
-        self._resize_redraw = Debouncer(150, self.flow_chart.refresh, self)
+        self._resize_redraw = Debouncer(150, self._on_flow_resized, self)
         self._update()
 
     # --- building ---------------------------------------------------------------------------------------------
@@ -211,22 +220,35 @@ class MoneyFlowPage(CalculatorPage):
         if measure == "share_gdp" and totals.gdp_is_estimate:
             self.intro.setText(f"{self.intro.text()} {totals.gdp_note}")
         self._fill_band_combo()
-        tables = flow.display_tables(year, measure)
-        self.flow_table.set_frame(*tables["flows"])
-        self.flow_chart.set_text_alternative(tables["flows"][0])
-        self.breakdown_table.set_frame(*tables["breakdown"])
-        self.dollar_chart.set_text_alternative(flow.health_dollar_text(year, measure))
-        self.math.set_explanations([flow.explain_health_dollar(year, measure)])
-        self._update_who_pays()
+        view = self._view(year, measure)
+        self.flow_table.update_frame(*view["flows"])
+        self.flow_chart.set_text_alternative(view["flows"][0])
+        self.breakdown_table.update_frame(*view["breakdown"])
+        self.dollar_chart.set_text_alternative(view["dollar_text"])
+        self.math.set_explanations([view["explanation"]])
+        self._who_stale = True  # filled now if its tab is open, otherwise when it is opened
         self._refresh(self.flow_chart, self.dollar_chart)
         self.announce(self.intro.text())
+
+    def _view(self, year: int, measure: str) -> dict[str, Any]:
+        """The tables and texts of one year and measure, built once: the combo boxes go back and forth between a
+        few of them, and they never change while the app runs."""
+        key = (year, measure)
+        if key not in self._views:
+            tables = flow.display_tables(year, measure)
+            self._views[key] = {
+                **tables,
+                "dollar_text": flow.health_dollar_text(year, measure),
+                "explanation": flow.explain_health_dollar(year, measure),
+            }
+        return self._views[key]
 
     def _update_who_pays(self) -> None:
         year, service = self.year(), self.service()
         self.service_summary.setText(flow.describe_service(year, service))
         self.service_note.setText(flow.SERVICE_NOTES.get(service, ""))
         table, formats = flow.who_pays_table(year, service, self.measure())
-        self.who_table.set_frame(table, formats)
+        self.who_table.update_frame(table, formats)
         self.who_chart.set_text_alternative(table)
         self._refresh(self.who_chart)
 
@@ -236,6 +258,9 @@ class MoneyFlowPage(CalculatorPage):
         self._refresh_shown()
 
     def _refresh_shown(self) -> None:
+        if self._who_stale and self.tabs.currentIndex() == list(TABS).index("who-pays"):
+            self._who_stale = False
+            self._update_who_pays()
         for chart in [c for c in self._stale if c.isVisible()]:
             self._stale.discard(chart)
             chart.refresh()
@@ -245,35 +270,81 @@ class MoneyFlowPage(CalculatorPage):
         self._refresh_shown()
 
     def _fill_band_combo(self) -> None:
-        model = flow.flow_model(self.year())
+        """List the year's bands (once per year) and clear the highlight; the diagram is redrawn by the caller."""
         with QSignalBlocker(self.band_combo):
-            self.band_combo.clear()
-            self.band_combo.addItem("(none)", -1)
-            order = sorted(range(len(model.bands)), key=lambda i: -model.bands[i].amount_millions)
-            for index in order:
-                band = model.bands[index]
-                self.band_combo.addItem(f"{band.source} → {band.target}", index)
-        self._select_band(None)
+            if self._band_year != self.year():
+                self._band_year = self.year()
+                model = flow.flow_model(self.year())
+                self.band_combo.clear()
+                self.band_combo.addItem("(none)", -1)
+                order = sorted(range(len(model.bands)), key=lambda i: -model.bands[i].amount_millions)
+                for index in order:
+                    band = model.bands[index]
+                    self.band_combo.addItem(f"{band.source} → {band.target}", index)
+            self.band_combo.setCurrentIndex(0)
+        self._selected = None
+        self.band_label.setText(NO_BAND)
 
     # --- drawing ----------------------------------------------------------------------------------------------
 
-    def _draw_flow(self, figure: Any, theme: ThemeColors) -> None:
-        from healthalloc.core.flow_plots import draw_health_flow
+    def _draw_flow(self, figure: Any, theme: ThemeColors) -> bool:
+        from healthalloc.core.flow_plots import draw_health_flow, update_health_flow
 
+        year, measure = self.year(), self.measure()
+        artists = self._artists
+        if (
+            artists is not None
+            and artists.ax in figure.axes
+            and update_health_flow(artists, year, measure=measure, selected=self._selected)
+        ):
+            return self._show("flow", (year, measure))
         if not figure.axes:
             figure.add_subplot()
+        if not self._mouse_connected:  # once per canvas: figure.clear() (a theme change) keeps these
             canvas = figure.canvas
             canvas.mpl_connect("motion_notify_event", self._on_flow_mouse_moved)
             canvas.mpl_connect("button_press_event", self._on_flow_clicked)
             canvas.mpl_connect("resize_event", lambda _event: self._resize_redraw.trigger())
-        ax = figure.axes[0]
-        self._artists = draw_health_flow(ax, self.year(), theme, measure=self.measure(), selected=self._selected)
+            self._mouse_connected = True
+        self._artists = draw_health_flow(figure.axes[0], year, theme, measure=measure, selected=self._selected)
+        # The bands are what a pointer highlights: they are repainted over the rest of the diagram.
+        self._new_layer("flow", BlitLayer(figure, list(self._artists.band_patches.values()), keep=KEEP_PICTURES))
+        self._layers["flow"].state = (year, measure)
+        return False
 
-    def _draw_dollar(self, figure: Any, theme: ThemeColors) -> None:
-        from healthalloc.core.flow_plots import draw_health_dollar
+    def _draw_dollar(self, figure: Any, theme: ThemeColors) -> bool:
+        from healthalloc.core.flow_plots import draw_health_dollar, update_health_dollar
 
+        year, measure = self.year(), self.measure()
+        drawn = self._dollar
+        if drawn is not None and drawn.ax in figure.axes and update_health_dollar(drawn, year, measure=measure):
+            return self._show("dollar", (year, measure))
         ax = figure.axes[0] if figure.axes else figure.add_subplot()
-        draw_health_dollar(ax, self.year(), theme, measure=self.measure())
+        self._dollar = draw_health_dollar(ax, year, theme, measure=measure)
+        self._new_layer("dollar", BlitLayer(figure, [], keep=KEEP_PICTURES))
+        self._layers["dollar"].state = (year, measure)
+        return False
+
+    def _on_flow_resized(self) -> None:
+        """Spread the labels again for the new height. The full draw the resize caused placed them for the old
+        one, and saved that picture: drop it, or the next update would show it again."""
+        layer = self._layers.get("flow")
+        if layer is not None:
+            layer.forget()
+        self.flow_chart.refresh()
+
+    def _new_layer(self, name: str, layer: BlitLayer) -> None:
+        old = self._layers.pop(name, None)
+        if old is not None:
+            old.disconnect()
+        self._layers[name] = layer
+
+    def _show(self, name: str, state: tuple[int, str]) -> bool:
+        """Put the updated chart on screen: from a saved picture of this year and measure if there is one (``True``),
+        or by a full redraw that ``ChartView`` queues (``False``), which saves the picture for next time."""
+        layer = self._layers[name]
+        layer.state = state
+        return layer.update()
 
     def _draw_who_pays(self, figure: Any, theme: ThemeColors) -> None:
         from healthalloc.core.flow_plots import draw_who_pays
@@ -297,9 +368,11 @@ class MoneyFlowPage(CalculatorPage):
                 self.band_combo.setCurrentIndex(max(0, self.band_combo.findData(-1 if index is None else index)))
         shown = index if index is not None else self._selected
         self.band_label.setText(self.band_text(shown) if shown is not None else NO_BAND)
-        if self._artists is not None:
+        if self._artists is not None and self._artists.selected != shown:
             highlight_band(self._artists, shown)
-            self.flow_chart.canvas.draw_idle()
+            layer = self._layers.get("flow")
+            if layer is None or not layer.update():  # repaint just the bands over the saved diagram
+                self.flow_chart.canvas.draw_idle()
         if not hover and shown is not None:
             self.announce(self.band_label.text())
 

@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from healthalloc.core.blit import BlitLayer
 from healthalloc.core.explain import Explanation, money, percent
 from healthalloc.core.inputs import defaults, validate_inputs
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.reimbursement.bundle import bundle_from_inputs, reconciliation_curve
 from healthalloc.core.reimbursement.capitated import capitation_from_inputs, margin_curve
 from healthalloc.core.reimbursement.compare import (
-    compare_models,
+    COLUMNS,
+    comparison_columns,
     explain_comparison,
     scenario_from_inputs,
-    utilisation_sweep,
+    sweep_columns,
 )
 from healthalloc.core.reimbursement.drg import drg_from_inputs, drg_notes
 from healthalloc.core.reimbursement.fee_schedule import fee_comparison
@@ -47,6 +49,9 @@ from healthalloc.core.reimbursement.plots import (
     draw_fee_parts,
     draw_margin_curves,
     update_comparison_bars,
+    update_curve,
+    update_drg_parts,
+    update_fee_parts,
     update_margin_curves,
 )
 from healthalloc.core.reimbursement.shared_savings import mssp_from_inputs, net_payment_curve, tracks_frame
@@ -60,11 +65,11 @@ from healthalloc.core.reimbursement.tabs import (
     parse_link,
     presets_for,
 )
-from healthalloc.ui.calc_base import CalculatorPage, ChartView, FrameView, InputForm, MathPanel
+from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, InputForm, MathPanel
 from healthalloc.ui.context import AppContext
 
 LEFT_WIDTH = 320
-CHART_INTERVAL_MS = 150
+DESCRIBE_AFTER_MS = 200  # the math and the text for screen readers follow a dragged slider once it rests this long
 COMPARE_FORMATS = {
     "provider_revenue": "money0",
     "payer_cost": "money0",
@@ -150,6 +155,7 @@ class TabView:
     tables: list[FrameView] = field(default_factory=list)
     last_values: dict[str, Any] = field(default_factory=dict)
     artists: dict[str, Any] = field(default_factory=dict)
+    layers: dict[str, BlitLayer] = field(default_factory=dict)  # per chart: what moves, repainted over the rest
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -186,10 +192,13 @@ class ReimbursementPage(CalculatorPage):
         self.views: dict[str, TabView] = {}
         self._dirty: set[str] = set(TABS)
         self._pending_charts: set[str] = set()
+        # Charts are repainted once per turn of the event loop, however many values arrived in it (a fast drag).
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(CHART_INTERVAL_MS)
+        self._chart_timer.setInterval(0)
         self._chart_timer.timeout.connect(self._on_chart_timer_timeout)
+        self._describing: dict[str, Callable[[], None]] = {}
+        self._describer = Debouncer(DESCRIBE_AFTER_MS, self._on_describer_timeout, self)
         builders: dict[str, Callable[[TabView], None]] = {
             "compare": self._build_compare,
             "ffs": self._build_ffs,
@@ -266,7 +275,7 @@ class ReimbursementPage(CalculatorPage):
         return TabView(tab, widget, form, results, headline, detail, notes, error, MathPanel(), combo)
 
     def _add_chart(
-        self, view: TabView, name: str, drawer: Callable[[Any, ThemeColors], None], height: int = 300
+        self, view: TabView, name: str, drawer: Callable[[Any, ThemeColors], object], height: int = 300
     ) -> ChartView:
         chart = ChartView(self.ctx, min_height=height)
         chart.setObjectName(f"chart-{view.tab.key}-{name}")
@@ -317,7 +326,8 @@ class ReimbursementPage(CalculatorPage):
         """Recompute one tab from its form and show the result.
 
         With ``charts_now=False`` (while a slider is dragged) the text and tables update at once and the charts
-        at most every ``CHART_INTERVAL_MS``: a matplotlib redraw takes about a tenth of a second.
+        when the event loop next turns, so a burst of changes costs one repaint. A repaint moves the charts'
+        artists in place and blits them (:class:`BlitLayer`); only a new shape, size or theme redraws a chart whole.
         """
         view = self.views[key]
         values = view.form.values()
@@ -329,17 +339,32 @@ class ReimbursementPage(CalculatorPage):
             view.detail.setText("")
             view.error.setText(str(error))
             view.error.setVisible(True)
+            self._describing.pop(key, None)
             self.announce(str(error))
             return
         view.error.setVisible(False)
         self._dirty.discard(key)
+        describe = view.data.pop("describe", None) or (lambda: None)
         if charts_now or not view.data.get("drawn"):
             self._draw_charts(key)
+            self._describing.pop(key, None)
+            describe()
+            self.announce(view.headline.text())
         else:
             self._pending_charts.add(key)
             if not self._chart_timer.isActive():
                 self._chart_timer.start()
-        self.announce(view.headline.text())
+            # What is read rather than watched (the math, the charts' text for screen readers, the announcement)
+            # follows once the slider rests: reading it sixty times a second helps nobody.
+            self._describing[key] = describe
+            self._describer.trigger()
+
+    @Slot()
+    def _on_describer_timeout(self) -> None:
+        for key, describe in list(self._describing.items()):
+            del self._describing[key]
+            describe()
+            self.announce(self.views[key].headline.text())
 
     def _draw_charts(self, key: str) -> None:
         view = self.views[key]
@@ -354,9 +379,11 @@ class ReimbursementPage(CalculatorPage):
             self._draw_charts(key)
 
     def flush_charts(self) -> None:
-        """Draw any chart waiting for the throttle now (tests, screenshots, exports)."""
+        """Draw any chart waiting for the event loop, and describe what waits for the slider to rest, now (tests,
+        screenshots, exports)."""
         self._chart_timer.stop()
         self._on_chart_timer_timeout()
+        self._describer.flush()
 
     def _set_notes(self, view: TabView, notes: tuple[str, ...] | list[str]) -> None:
         view.notes.setText("\n".join(notes))
@@ -366,35 +393,44 @@ class ReimbursementPage(CalculatorPage):
         view.math.set_explanations(explanations)
 
     def _compute_compare(self, view: TabView, values: Mapping[str, Any]) -> None:
-
         scenario = scenario_from_inputs(values)
-        frame = compare_models(scenario)
-        sweep = utilisation_sweep(scenario)
-        view.data.update(frame=frame, sweep=sweep)
-        by_model = frame.set_index("model")
-        ffs = by_model.loc["Fee-for-service"]
+        columns = comparison_columns(scenario)  # plain lists: this runs on every step of a dragged slider
+        sweep = sweep_columns(scenario)
+        view.data.update(frame=columns, sweep=sweep)
+        models = columns["model"]
+        marginal = dict(zip(models, columns["marginal_revenue"], strict=True))
         view.headline.setText(
-            f"One more service earns {money(ffs.marginal_revenue)} under fee-for-service and "
-            f"{money(by_model.loc['Capitation'].marginal_revenue)} under capitation."
+            f"One more service earns {money(marginal['Fee-for-service'])} under fee-for-service and "
+            f"{money(marginal['Capitation'])} under capitation."
         )
-        best = frame.loc[frame["provider_margin"].idxmax()]
+        margins = columns["provider_margin"]
+        best = margins.index(max(margins))  # the first of equals, as DataFrame.idxmax
         view.detail.setText(
-            f"The care costs the provider {money(ffs.provider_cost, 0)} under every model; its margin is highest "
-            f"under {best.model}: {money(best.provider_margin, 0)}. Where the provider pays for extra use, doing "
+            f"The care costs the provider {money(columns['provider_cost'][0], 0)} under every model; its margin is "
+            f"highest under {models[best]}: {money(margins[best], 0)}. Where the provider pays for extra use, doing "
             "less pays; where the payer does, doing more pays."
         )
+        import pandas as pd
+
+        frame = pd.DataFrame(columns, columns=list(COLUMNS))
         table = view.tables[0]
-        shown = frame[list(COMPARE_SHOWN)].assign(model=[TABLE_NAMES.get(m, m) for m in frame["model"]])
-        table.set_frame(shown, COMPARE_FORMATS, headers=COMPARE_HEADERS)
-        for row, pays_for in enumerate(frame["pays_for"]):
-            table.table.item(row, 0).setToolTip(f"Pays for {pays_for}")
+        shown = frame[list(COMPARE_SHOWN)].assign(model=[TABLE_NAMES.get(m, m) for m in models])
+        table.update_frame(shown, COMPARE_FORMATS, headers=COMPARE_HEADERS)
+        for row, pays_for in enumerate(columns["pays_for"]):
+            item = table.table.item(row, 0)
+            if item is not None and item.toolTip() != f"Pays for {pays_for}":
+                item.setToolTip(f"Pays for {pays_for}")
         self._fit_table(table)
-        view.charts[0].set_text_alternative(
-            frame[["model", "provider_revenue", "provider_cost", "provider_margin"]]
-        )
-        view.charts[1].set_text_alternative(sweep)
         self._set_notes(view, [])
-        self._set_math(view, explain_comparison(scenario))
+
+        def describe() -> None:
+            view.charts[0].set_text_alternative(
+                frame[["model", "provider_revenue", "provider_cost", "provider_margin"]]
+            )
+            view.charts[1].set_text_alternative(pd.DataFrame(sweep))
+            self._set_math(view, explain_comparison(scenario))
+
+        view.data["describe"] = describe
 
     def _compute_ffs(self, view: TabView, values: Mapping[str, Any]) -> None:
 
@@ -515,7 +551,7 @@ class ReimbursementPage(CalculatorPage):
                 else f"After the ACO's repayment Medicare is still {money(-result.medicare_net_savings)} over."
             )
         )
-        view.tables[0].set_frame(frame[list(TRACK_SHOWN)], TRACK_FORMATS, headers=TRACK_HEADERS)
+        view.tables[0].update_frame(frame[list(TRACK_SHOWN)], TRACK_FORMATS, headers=TRACK_HEADERS)
         self._fit_table(view.tables[0])
         self._set_notes(
             view,
@@ -552,8 +588,16 @@ class ReimbursementPage(CalculatorPage):
 
     # --- Drawing (core draws; the page only picks the data) ---------------------------------------------------
 
-    def _draw_compare_bars(self, figure: Any, theme: ThemeColors) -> None:
+    @staticmethod
+    def _animate(view: TabView, name: str, figure: Any, artists: Any) -> None:
+        """Mark what moves in a freshly drawn chart, so later changes repaint only that."""
+        old = view.layers.pop(name, None)
+        if old is not None:
+            old.disconnect()
+        view.artists[name] = artists
+        view.layers[name] = BlitLayer(figure, artists.moving(), artists.scale())
 
+    def _draw_compare_bars(self, figure: Any, theme: ThemeColors) -> bool:
         view = self.views["compare"]
         artists = view.artists.get("bars")
         if (
@@ -561,69 +605,98 @@ class ReimbursementPage(CalculatorPage):
             and artists.ax in figure.axes
             and update_comparison_bars(artists, view.data["frame"])
         ):
-            return
+            return view.layers["bars"].update()
         figure.clear()
-        view.artists["bars"] = draw_comparison_bars(figure.add_subplot(), view.data["frame"], theme)
+        self._animate(view, "bars", figure, draw_comparison_bars(figure.add_subplot(), view.data["frame"], theme))
+        return False
 
-    def _draw_compare_curves(self, figure: Any, theme: ThemeColors) -> None:
-
+    def _draw_compare_curves(self, figure: Any, theme: ThemeColors) -> bool:
         view = self.views["compare"]
         artists = view.artists.get("curves")
         if artists is not None and artists.ax in figure.axes and update_margin_curves(artists, view.data["sweep"]):
-            return
+            return view.layers["curves"].update()
         figure.clear()
-        view.artists["curves"] = draw_margin_curves(figure.add_subplot(), view.data["sweep"], theme)
+        self._animate(view, "curves", figure, draw_margin_curves(figure.add_subplot(), view.data["sweep"], theme))
+        return False
 
-    def _draw_ffs(self, figure: Any, theme: ThemeColors) -> None:
-
+    def _draw_in_place(
+        self,
+        key: str,
+        figure: Any,
+        update: Callable[[Any], bool],
+        draw: Callable[[Any], Any],
+    ) -> bool:
+        """Update the tab's chart in place and blit it (``True``), or draw it afresh (``False``: ChartView then
+        queues the full redraw). ``update(artists)`` returns ``False`` when the chart's shape changed."""
+        view = self.views[key]
+        artists = view.artists.get("chart")
+        if artists is not None and artists.ax in figure.axes and update(artists):
+            return view.layers["chart"].update()
         figure.clear()
-        draw_fee_parts(figure.add_subplot(), self.views["ffs"].data["result"], theme)
+        self._animate(view, "chart", figure, draw(figure.add_subplot()))
+        return False
 
-    def _draw_drg(self, figure: Any, theme: ThemeColors) -> None:
+    def _draw_ffs(self, figure: Any, theme: ThemeColors) -> bool:
+        result = self.views["ffs"].data["result"]
+        return self._draw_in_place(
+            "ffs",
+            figure,
+            lambda artists: update_fee_parts(artists, result),
+            lambda ax: draw_fee_parts(ax, result, theme),
+        )
 
-        figure.clear()
-        draw_drg_parts(figure.add_subplot(), self.views["drg"].data["result"], theme)
+    def _draw_drg(self, figure: Any, theme: ThemeColors) -> bool:
+        result = self.views["drg"].data["result"]
+        return self._draw_in_place(
+            "drg",
+            figure,
+            lambda artists: update_drg_parts(artists, result),
+            lambda ax: draw_drg_parts(ax, result, theme),
+        )
 
-    def _draw_bundle(self, figure: Any, theme: ThemeColors) -> None:
+    def _draw_rule(
+        self, key: str, figure: Any, theme: ThemeColors, current: tuple[float, float], **labels: Any
+    ) -> bool:
+        """A tab's payment rule as a curve with the current inputs marked (bundle, capitation, P4P, MSSP)."""
+        curve = self.views[key].data["curve"]
+        return self._draw_in_place(
+            key,
+            figure,
+            lambda artists: update_curve(artists, *curve, current=current),
+            lambda ax: draw_curve(ax, *curve, current=current, theme=theme, **labels),
+        )
 
-        data = self.views["bundle"].data
-        result = data["result"]
-        figure.clear()
-        draw_curve(
-            figure.add_subplot(),
-            *data["curve"],
-            current=(result.actual_spend, result.reconciliation),
-            theme=theme,
+    def _draw_bundle(self, figure: Any, theme: ThemeColors) -> bool:
+        result = self.views["bundle"].data["result"]
+        return self._draw_rule(
+            "bundle",
+            figure,
+            theme,
+            (result.actual_spend, result.reconciliation),
             title="Settlement: spend less than the target, keep the difference",
             xlabel="Actual spend per episode",
             ylabel="Settlement (+ paid to provider)",
         )
 
-    def _draw_capitation(self, figure: Any, theme: ThemeColors) -> None:
-
-        data = self.views["capitation"].data
-        result = data["result"]
-        figure.clear()
-        draw_curve(
-            figure.add_subplot(),
-            *data["curve"],
-            current=(result.cost_pmpm, result.margin),
-            theme=theme,
+    def _draw_capitation(self, figure: Any, theme: ThemeColors) -> bool:
+        result = self.views["capitation"].data["result"]
+        return self._draw_rule(
+            "capitation",
+            figure,
+            theme,
+            (result.cost_pmpm, result.margin),
             title="Every extra dollar of care comes out of the margin",
             xlabel="Cost of care per member per month",
             ylabel="Provider's margin",
         )
 
-    def _draw_p4p(self, figure: Any, theme: ThemeColors) -> None:
-
-        data = self.views["p4p"].data
-        mips = data["mips"]
-        figure.clear()
-        draw_curve(
-            figure.add_subplot(),
-            *data["curve"],
-            current=(mips.final_score, mips.adjustment_rate),
-            theme=theme,
+    def _draw_p4p(self, figure: Any, theme: ThemeColors) -> bool:
+        mips = self.views["p4p"].data["mips"]
+        return self._draw_rule(
+            "p4p",
+            figure,
+            theme,
+            (mips.final_score, mips.adjustment_rate),
             title="MIPS: penalty below the threshold, bonus above",
             xlabel="Final score (points)",
             ylabel="Payment adjustment",
@@ -631,16 +704,13 @@ class ReimbursementPage(CalculatorPage):
             y_format="percent",
         )
 
-    def _draw_shared_savings(self, figure: Any, theme: ThemeColors) -> None:
-
-        data = self.views["shared-savings"].data
-        result = data["result"]
-        figure.clear()
-        draw_curve(
-            figure.add_subplot(),
-            *data["curve"],
-            current=(result.actual_pc, result.net),
-            theme=theme,
+    def _draw_shared_savings(self, figure: Any, theme: ThemeColors) -> bool:
+        result = self.views["shared-savings"].data["result"]
+        return self._draw_rule(
+            "shared-savings",
+            figure,
+            theme,
+            (result.actual_pc, result.net),
             title="Flat near the benchmark, capped at the ends",
             xlabel="Actual spending per beneficiary",
             ylabel="Settlement (+ paid to the ACO)",

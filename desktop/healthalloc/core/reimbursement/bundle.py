@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from healthalloc.core.checks import check_count, check_fraction, check_number
+from healthalloc.core.checks import check_count, check_fraction, check_number, check_points
 from healthalloc.core.explain import Explanation, Step, money, percent
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.fee_schedule import cents
 
 DEFAULT_DISCOUNT = 0.03
@@ -48,6 +49,44 @@ class BundleResult:
         return max(0.0, -self.reconciliation)
 
 
+class Settlement(NamedTuple):
+    """The numbers of a bundle settlement, without the explanation (what a sweep over many spends needs)."""
+
+    target_price: float
+    target_total: float
+    actual_total: float
+    difference: float
+    reconciliation: float
+    capped: bool
+    payer_total: float
+    marginal_share: float
+
+
+def settle_bundle(
+    historical_spend: float, actual_spend: float, episodes: int, discount: float, sharing_rate: float, cap: float
+) -> Settlement:
+    """The arithmetic of :func:`bundled_episode` on inputs it has already checked (same formulas, same rounding)."""
+    target_price = cents(historical_spend * (1 - discount))
+    target_total = cents(target_price * episodes)
+    actual_total = cents(actual_spend * episodes)
+    difference = cents(target_total - actual_total)
+    raw = sharing_rate * difference
+    bound = cap * target_total
+    reconciliation = cents(min(bound, max(-bound, raw)))
+    capped = abs(raw) > bound
+    payer_total = cents(actual_total + reconciliation)
+    return Settlement(
+        target_price,
+        target_total,
+        actual_total,
+        difference,
+        reconciliation,
+        capped,
+        payer_total,
+        0.0 if capped else sharing_rate,
+    )
+
+
 def bundled_episode(
     historical_spend: float,
     actual_spend: float,
@@ -69,16 +108,9 @@ def bundled_episode(
     share = check_fraction("The sharing rate", sharing_rate)
     limit = check_fraction("The cap", cap)
 
-    target_price = cents(history * (1 - cut))
-    target_total = cents(target_price * count)
-    actual_total = cents(actual * count)
-    difference = cents(target_total - actual_total)
-    raw = share * difference
-    bound = limit * target_total
-    reconciliation = cents(min(bound, max(-bound, raw)))
-    capped = abs(raw) > bound
-    payer_total = cents(actual_total + reconciliation)
-    marginal_share = 0.0 if capped else share
+    target_price, target_total, actual_total, difference, reconciliation, capped, payer_total, marginal_share = (
+        settle_bundle(history, actual, count, cut, share, limit)
+    )
 
     if difference >= 0:
         meaning = f"Spending came in {money(difference)} under the target, so the provider is paid its share."
@@ -216,6 +248,11 @@ BUNDLE_INPUTS: tuple[InputSpec, ...] = (
 
 def bundle_from_inputs(values: Mapping[str, object]) -> BundleResult:
     """The bundle tab (percent inputs are whole percentages)."""
+    return _bundle(validate_inputs(BUNDLE_INPUTS, values))
+
+
+def _bundle(values: Mapping[str, object]) -> BundleResult:
+    """:func:`bundle_from_inputs` on values already validated (the curve sweeps spends beyond the form's range)."""
 
     def number(name: str) -> float:
         return float(values[name])  # type: ignore[arg-type]
@@ -234,7 +271,9 @@ def reconciliation_curve(
     values: Mapping[str, object], points: int = 81
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Actual spend per episode from 60% to 140% of the historical spend, and the settlement at each."""
-    history = float(values["historical_spend"])  # type: ignore[arg-type]
-    xs = tuple(history * (0.6 + 0.8 * i / (points - 1)) for i in range(points))
-    ys = tuple(bundle_from_inputs({**values, "actual_spend": x}).reconciliation for x in xs)
+    checked = validate_inputs(BUNDLE_INPUTS, values)
+    count = check_points(points)
+    history = float(checked["historical_spend"])  # type: ignore[arg-type]
+    xs = tuple(history * (0.6 + 0.8 * i / (count - 1)) for i in range(count))
+    ys = tuple(_bundle({**checked, "actual_spend": x}).reconciliation for x in xs)
     return xs, ys

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from healthalloc.core.checks import check_count, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
@@ -28,12 +28,19 @@ from healthalloc.core.reimbursement.bundle import (
     DEFAULT_DISCOUNT,
     DEFAULT_SHARING_RATE,
     bundled_episode,
+    settle_bundle,
 )
 from healthalloc.core.reimbursement.capitated import capitation_contract
 from healthalloc.core.reimbursement.fee_schedule import cents
 from healthalloc.core.reimbursement.p4p import mips_rate
-from healthalloc.core.reimbursement.parameters import MIPS_THRESHOLD, PFS_RULE_2026, TRACKS
-from healthalloc.core.reimbursement.shared_savings import MIN_BENEFICIARIES, shared_savings, track_for
+from healthalloc.core.reimbursement.parameters import MIPS_THRESHOLD, PFS_RULE_2026, TRACKS, Track
+from healthalloc.core.reimbursement.shared_savings import (
+    MIN_BENEFICIARIES,
+    minimum_savings_rate,
+    settle_mssp,
+    shared_savings,
+    track_for,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -377,6 +384,81 @@ def _as_scenario(scenario: Scenario | Mapping[str, object]) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else scenario_from_inputs(scenario)
 
 
+# --- Numbers only ------------------------------------------------------------------------------------------------
+# A dragged slider needs the comparison and the utilisation sweep (25 scenarios × 6 models) in well under a
+# millisecond, and the sweep needs no explanations. These functions do the arithmetic of the builders above with the
+# same formulas and rounding (the bundle and MSSP settlements are literally shared); tests check they agree.
+
+
+class _Fixed(NamedTuple):
+    """What a scenario pays that does not depend on how many services are used."""
+
+    per_case_revenue: float
+    capitation_revenue: float
+    mips: float
+    msr: float
+    plan: Track
+
+
+def _fixed(s: Scenario) -> _Fixed:
+    pmpm = cents(s.benchmark_per_patient / 12)
+    capitation = capitation_contract(pmpm, s.patients, cost_pmpm=0.0).total_revenue
+    return _Fixed(
+        s.patients * s.benchmark_per_patient,
+        capitation,
+        mips_rate(s.quality_score),
+        minimum_savings_rate(s.patients),
+        track_for(s.track),
+    )
+
+
+def _model_numbers(s: Scenario, services_per_patient: float, fixed: _Fixed) -> list[tuple[float, float, float]]:
+    """(revenue, marginal revenue, provider share of an extra service) for each of :data:`MODELS`, in order."""
+    fee = s.fee_per_service
+    claims = s.patients * services_per_patient * fee
+    episode_spend = check_number("The actual spend per episode", services_per_patient * fee, maximum=1e7)
+    bundle = settle_bundle(
+        s.benchmark_per_patient, episode_spend, s.patients, DEFAULT_DISCOUNT, DEFAULT_SHARING_RATE, DEFAULT_CAP
+    )
+    actual_pc = check_number("The actual spending per beneficiary", claims / s.patients, maximum=1e6)
+    mssp = settle_mssp(fixed.plan, s.benchmark_per_patient, actual_pc, s.patients, fixed.msr, s.quality_met)
+
+    def numbers(revenue: float, marginal_fee: float, share: float) -> tuple[float, float, float]:
+        return cents(revenue), (cents(marginal_fee * (1 - share)) if share < 1 else 0.0), share
+
+    return [
+        numbers(claims, fee, 0.0),
+        numbers(fixed.per_case_revenue, fee, 1.0),
+        numbers(bundle.payer_total, fee, bundle.marginal_share),
+        numbers(fixed.capitation_revenue, fee, 1.0),
+        numbers(claims * (1 + fixed.mips), fee * (1 + fixed.mips), 0.0),
+        numbers(claims + mssp.net, fee, mssp.marginal_share),
+    ]
+
+
+def comparison_columns(scenario: Scenario | Mapping[str, object]) -> dict[str, list[Any]]:
+    """:func:`compare_models` as plain lists, one per column of ``COLUMNS`` (no pandas: fast enough to run on
+    every step of a dragged slider)."""
+    s = _as_scenario(scenario)
+    cost = cents(s.services * s.cost_per_service)
+    numbers = _model_numbers(s, s.services_per_patient, _fixed(s))
+    revenues = [revenue for revenue, _, _ in numbers]
+    shares = [share for _, _, share in numbers]
+    marginals = [marginal for _, marginal, _ in numbers]
+    return {
+        "model": list(MODELS),
+        "pays_for": [PAYS_FOR[m] for m in MODELS],
+        "provider_revenue": revenues,
+        "payer_cost": list(revenues),
+        "provider_cost": [cost] * len(MODELS),
+        "provider_margin": [cents(r - cost) for r in revenues],
+        "marginal_revenue": marginals,
+        "marginal_margin": [cents(m - s.cost_per_service) for m in marginals],
+        "provider_share_of_extra": shares,
+        "risk": [_risk(share) for share in shares],
+    }
+
+
 def compare_models(scenario: Scenario | Mapping[str, object]) -> pd.DataFrame:
     """One row per payment model (columns in ``COLUMNS``); money in dollars, the share as a 0–1 fraction.
 
@@ -385,24 +467,7 @@ def compare_models(scenario: Scenario | Mapping[str, object]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    s = _as_scenario(scenario)
-    cost = cents(s.services * s.cost_per_service)
-    rows = [
-        {
-            "model": o.model,
-            "pays_for": PAYS_FOR[o.model],
-            "provider_revenue": o.provider_revenue,
-            "payer_cost": o.provider_revenue,
-            "provider_cost": cost,
-            "provider_margin": cents(o.provider_revenue - cost),
-            "marginal_revenue": o.marginal_revenue,
-            "marginal_margin": cents(o.marginal_revenue - s.cost_per_service),
-            "provider_share_of_extra": o.provider_share_of_extra,
-            "risk": _risk(o.provider_share_of_extra),
-        }
-        for o in model_outcomes(s)
-    ]
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(comparison_columns(scenario), columns=list(COLUMNS))
 
 
 def explain_comparison(scenario: Scenario | Mapping[str, object]) -> list[Explanation]:
@@ -413,21 +478,30 @@ def explain_comparison(scenario: Scenario | Mapping[str, object]) -> list[Explan
 UTILISATION_CHANGES: tuple[float, ...] = tuple(round(-0.30 + 0.025 * i, 3) for i in range(25))
 
 
+def sweep_columns(
+    scenario: Scenario | Mapping[str, object], changes: Sequence[float] = UTILISATION_CHANGES
+) -> dict[str, list[float]]:
+    """:func:`utilisation_sweep` as plain lists: ``"change"`` and one list of margins per model (no pandas)."""
+    s = _as_scenario(scenario)
+    fixed = _fixed(s)
+    columns: dict[str, list[float]] = {"change": [], **{model: [] for model in MODELS}}
+    for change in changes:
+        if change <= -1:
+            raise ValueError(f"a utilisation change of {percent(change)} would leave no services")
+        services_per_patient = check_number(
+            "The services per patient", s.services_per_patient * (1 + change), minimum=0.0, maximum=1_000.0
+        )
+        cost = s.patients * services_per_patient * s.cost_per_service
+        columns["change"].append(float(change))
+        for model, (revenue, _, _) in zip(MODELS, _model_numbers(s, services_per_patient, fixed), strict=True):
+            columns[model].append(cents(revenue - cost))
+    return columns
+
+
 def utilisation_sweep(
     scenario: Scenario | Mapping[str, object], changes: Sequence[float] = UTILISATION_CHANGES
 ) -> pd.DataFrame:
     """Provider margin under every model as services per patient change from −30% to +30% (one column each)."""
     import pandas as pd
 
-    s = _as_scenario(scenario)
-    rows = []
-    for change in changes:
-        if change <= -1:
-            raise ValueError(f"a utilisation change of {percent(change)} would leave no services")
-        varied = s.with_utilisation(change)
-        cost = varied.services * varied.cost_per_service
-        row: dict[str, float] = {"change": float(change)}
-        for outcome in model_outcomes(varied):
-            row[outcome.model] = cents(outcome.provider_revenue - cost)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["change", *MODELS])
+    return pd.DataFrame(sweep_columns(scenario, changes), columns=["change", *MODELS])

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from healthalloc.core.checks import check_fraction, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.parameters import (
     CONVERSION_FACTORS,
     DEFAULT_CONVERSION_FACTOR,
@@ -25,12 +26,12 @@ from healthalloc.core.reimbursement.parameters import (
 )
 from healthalloc.core.resources import data_file
 
+CENT = Decimal("0.01")
+
 
 def cents(amount: float) -> float:
     """Round to whole cents, halves away from zero (``round`` alone would send 0.125 to 0.12)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return float(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(amount)).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,7 @@ def resolve_service(values: Mapping[str, object], locality: str | None = None) -
 
 def fee_comparison(values: Mapping[str, object]) -> FeeComparison:
     """The fee-for-service tab: one service priced in one locality, optionally beside a second locality."""
+    values = validate_inputs(FFS_INPUTS, values)
     cf = CONVERSION_FACTORS[str(values["year"])]
     first = resolve_service(values)
     primary = physician_fee(*first.rvus, gpci=first.gpci, conversion_factor=cf.parameter.value)

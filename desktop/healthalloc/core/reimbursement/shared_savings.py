@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from healthalloc.core.checks import check_count, check_number
+from healthalloc.core.checks import check_count, check_number, check_points
 from healthalloc.core.explain import Explanation, Step, money, percent
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.fee_schedule import cents
 from healthalloc.core.reimbursement.parameters import (
     ENHANCED_LOSS_RATE_MAX,
@@ -81,6 +81,75 @@ class SharedSavingsResult:
     explanation: Explanation
 
 
+class Settlement(NamedTuple):
+    """The numbers of an MSSP settlement, without the explanation (what a sweep over many spends needs)."""
+
+    benchmark_total: float
+    actual_total: float
+    savings: float
+    savings_rate: float
+    threshold_met: bool
+    sharing_rate: float
+    loss_rate: float
+    cap: float
+    capped: bool
+    shared_savings: float
+    shared_losses: float
+    net: float
+    medicare_net_savings: float
+    marginal_share: float
+
+
+def settle_mssp(
+    plan: Track, benchmark_pc: float, actual_pc: float, beneficiaries: int, msr: float, quality_met: bool
+) -> Settlement:
+    """The arithmetic of :func:`shared_savings` on inputs it has already checked (same formulas, same rounding)."""
+    benchmark_total = cents(benchmark_pc * beneficiaries)
+    actual_total = cents(actual_pc * beneficiaries)
+    savings = cents(benchmark_total - actual_total)
+    savings_rate = savings / benchmark_total
+    sharing_rate = plan.sharing_rate * (1.0 if quality_met else 0.0)
+    if plan.key == "ENHANCED":
+        loss_rate = min(ENHANCED_LOSS_RATE_MAX, max(ENHANCED_LOSS_RATE_MIN, 1 - sharing_rate))
+    else:
+        loss_rate = plan.loss_rate or 0.0
+    shared_gain = shared_loss = 0.0
+    capped = False
+    if savings >= 0:
+        met = savings_rate >= msr - 1e-12
+        cap = cents(plan.savings_cap * benchmark_total)
+        if met and sharing_rate > 0:
+            raw = savings * sharing_rate
+            capped = raw > cap
+            shared_gain = cents(min(raw, cap))
+        marginal = sharing_rate if met and not capped else 0.0
+    else:
+        met = plan.two_sided and -savings_rate >= msr - 1e-12
+        cap = cents(plan.loss_cap * benchmark_total)
+        if met:
+            raw = -savings * loss_rate
+            capped = raw > cap
+            shared_loss = cents(min(raw, cap))
+        marginal = loss_rate if met and not capped else 0.0
+    net = cents(shared_gain - shared_loss)
+    return Settlement(
+        benchmark_total,
+        actual_total,
+        savings,
+        savings_rate,
+        met,
+        sharing_rate,
+        loss_rate,
+        cap,
+        capped,
+        shared_gain,
+        shared_loss,
+        net,
+        cents(savings - net),
+        marginal,
+    )
+
+
 def shared_savings(
     benchmark_pc: float,
     actual_pc: float,
@@ -122,37 +191,22 @@ def shared_savings(
         else:
             msr_note = f"rate set by CMS for an ACO of {count:,}"
 
-    benchmark_total = cents(benchmark * count)
-    actual_total = cents(actual * count)
-    savings = cents(benchmark_total - actual_total)
-    savings_rate = savings / benchmark_total
-    quality_factor = 1.0 if quality_met else 0.0
-    sharing_rate = plan.sharing_rate * quality_factor
-    if plan.key == "ENHANCED":
-        loss_rate = min(ENHANCED_LOSS_RATE_MAX, max(ENHANCED_LOSS_RATE_MIN, 1 - sharing_rate))
-    else:
-        loss_rate = plan.loss_rate or 0.0
-
-    shared_gain = shared_loss = 0.0
-    capped = False
-    if savings >= 0:
-        met = savings_rate >= msr - 1e-12
-        cap = cents(plan.savings_cap * benchmark_total)
-        if met and sharing_rate > 0:
-            raw = savings * sharing_rate
-            capped = raw > cap
-            shared_gain = cents(min(raw, cap))
-        marginal = sharing_rate if met and not capped else 0.0
-    else:
-        met = plan.two_sided and -savings_rate >= msr - 1e-12
-        cap = cents(plan.loss_cap * benchmark_total)
-        if met:
-            raw = -savings * loss_rate
-            capped = raw > cap
-            shared_loss = cents(min(raw, cap))
-        marginal = loss_rate if met and not capped else 0.0
-    net = cents(shared_gain - shared_loss)
-    medicare_net = cents(savings - net)
+    (
+        benchmark_total,
+        actual_total,
+        savings,
+        savings_rate,
+        met,
+        sharing_rate,
+        loss_rate,
+        cap,
+        capped,
+        shared_gain,
+        shared_loss,
+        net,
+        medicare_net,
+        marginal,
+    ) = settle_mssp(plan, benchmark, actual, count, msr, quality_met)
 
     steps = [
         Step(
@@ -304,6 +358,11 @@ def msr_override(values: Mapping[str, object]) -> float | None:
 
 def mssp_from_inputs(values: Mapping[str, object], track: str | None = None) -> SharedSavingsResult:
     """The shared-savings tab, optionally for another ``track`` with the same numbers."""
+    return _settle(validate_inputs(MSSP_INPUTS, values), track)
+
+
+def _settle(values: Mapping[str, object], track: str | None = None) -> SharedSavingsResult:
+    """:func:`mssp_from_inputs` on validated values (the curve sweeps spending beyond the form's range)."""
     plan = track_for(track or values["track"])
     override = msr_override(values)
     if override is not None and not plan.two_sided:
@@ -320,16 +379,19 @@ def mssp_from_inputs(values: Mapping[str, object], track: str | None = None) -> 
 
 def all_tracks(values: Mapping[str, object]) -> list[SharedSavingsResult]:
     """The same year settled under every track, for the side-by-side table."""
-    return [mssp_from_inputs(values, key) for key in TRACKS]
+    checked = validate_inputs(MSSP_INPUTS, values)
+    return [_settle(checked, key) for key in TRACKS]
 
 
 def net_payment_curve(
     values: Mapping[str, object], points: int = 81
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Actual spending per beneficiary from 85% to 115% of the benchmark, and the net settlement at each."""
-    benchmark = float(values["benchmark_pc"])  # type: ignore[arg-type]
-    xs = tuple(benchmark * (0.85 + 0.30 * i / (points - 1)) for i in range(points))
-    ys = tuple(mssp_from_inputs({**values, "actual_pc": x}).net for x in xs)
+    checked = validate_inputs(MSSP_INPUTS, values)
+    count = check_points(points)
+    benchmark = float(checked["benchmark_pc"])  # type: ignore[arg-type]
+    xs = tuple(benchmark * (0.85 + 0.30 * i / (count - 1)) for i in range(count))
+    ys = tuple(_settle({**checked, "actual_pc": x}).net for x in xs)
     return xs, ys
 
 
