@@ -23,7 +23,6 @@ from PySide6.QtCore import QMarginsF, QMimeData, QStandardPaths, QUrl
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
-    QKeySequence,
     QPageLayout,
     QPageSize,
     QPdfWriter,
@@ -32,7 +31,7 @@ from PySide6.QtGui import (
     QTextImageFormat,
     QTextTable,
 )
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from healthalloc.core.content import Lesson, Section
 from healthalloc.core.files import atomic_write_bytes, atomic_write_text
@@ -40,12 +39,12 @@ from healthalloc.core.palette import LIGHT
 from healthalloc.core.render import section_markdown, sources_markdown
 from healthalloc.core.slides import CHECK_MARKER, answer_markdown, check_markdown
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.menus import COPY_CHART_SHORTCUT  # noqa: F401  (re-exported for callers)
 
 CHART_FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 INTERNAL_LINK = re.compile(r"\[([^\]\n]+)\]\((?:lesson|page|calc|glossary|check|search|chartdata):[^)\s]*\)")
 HANDOUT_DPI = 300
 HANDOUT_POINT_SIZE = 10.5
-COPY_CHART_SHORTCUT = "Ctrl+Shift+G"
 
 
 @dataclass(frozen=True)
@@ -309,24 +308,6 @@ def pdf_page_count(data: bytes) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- menus
-def add_file_actions(window: Any, menu: QMenu) -> None:
-    """File ▸ Open scenario…, Save scenario…, Export ▸ …, Copy chart (called while the menus are built)."""
-    menu.addAction(
-        window._action("&Open scenario…", lambda: open_scenario_dialog(window), QKeySequence.StandardKey.Open)
-    )
-    menu.addAction(
-        window._action("&Save scenario…", lambda: save_scenario_dialog(window), QKeySequence.StandardKey.Save)
-    )
-    menu.addSeparator()
-    export = menu.addMenu("&Export")
-    export.addAction(window._action("Chart as &PNG (2× for slides)…", lambda: export_chart_dialog(window, "png")))
-    export.addAction(window._action("Chart as &SVG…", lambda: export_chart_dialog(window, "svg")))
-    export.addAction(window._action("&Table as CSV…", lambda: export_table_dialog(window)))
-    export.addAction(window._action("&Lesson as PDF handout…", lambda: export_lesson_dialog(window)))
-    menu.addAction(window._action("&Copy chart", lambda: copy_chart_action(window), COPY_CHART_SHORTCUT))
-    menu.addSeparator()
-
-
 def _folder(window: Any) -> str:
     saved = window.ctx.settings.value("export/folder", "")
     if isinstance(saved, str) and saved and Path(saved).is_dir():

@@ -29,9 +29,8 @@ from healthalloc.core.progress import StoreUnavailable
 from healthalloc.ui import registry
 from healthalloc.ui.context import AppContext
 from healthalloc.ui.error_page import ContentErrorPage
-from healthalloc.ui.exports import add_file_actions
 from healthalloc.ui.lesson_page import LessonPage
-from healthalloc.ui.presentation import add_present_actions
+from healthalloc.ui.menus import add_file_actions, add_present_actions
 from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole

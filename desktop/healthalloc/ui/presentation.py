@@ -35,24 +35,11 @@ from healthalloc.core.links import page_and_params
 from healthalloc.core.render import section_markdown
 from healthalloc.core.slides import Deck, Slide, fill_checks, lesson_slides, page_slide, slide_index_for_section
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.menus import PRESENTATION_KEYS
 from healthalloc.ui.slide_view import SlideView
 
 # Shown in Help ▸ Keyboard shortcuts and on the "?" overlay.
-KEYS: tuple[tuple[str, str], ...] = (
-    ("Start presenting (from the beginning / from this section)", "F5 / Shift+F5"),
-    ("Next slide, or the rest of a long one", "→, PageDown, Space, Enter, N"),
-    ("Previous slide", "←, PageUp, Backspace, P"),
-    ("First or last slide", "Home / End"),
-    ("Go to slide N", "type the number, then Enter"),
-    ("Scroll a long slide", "↓ / ↑"),
-    ("Reveal the next answer / hide the answers", "R / Shift+R"),
-    ("Black screen / white screen (any key returns)", "B or . / W or ,"),
-    ("Spotlight around the mouse", "hold S"),
-    ("Larger / smaller / normal type", "+ / − / 0 with Ctrl"),
-    ("Leave a calculator's controls", "Esc"),
-    ("Show these keys", "? or F1"),
-    ("Leave presentation mode", "Esc"),
-)
+KEYS = PRESENTATION_KEYS
 SCALE_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5)
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_N, Qt.Key.Key_Return}
 PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_P}
@@ -525,20 +512,6 @@ def _settings_scale(ctx: AppContext) -> float:
 
 
 # ---------------------------------------------------------------------------------------- main-window glue
-def add_present_actions(window: Any, menu: QMenu) -> None:
-    """View ▸ Present (F5) and Present from this section (Shift+F5)."""
-    menu.addSeparator()
-    menu.addAction(window._action("&Present", lambda: start_presentation(window), "F5"))
-    menu.addAction(
-        window._action(
-            "Present from this &section", lambda: start_presentation(window, from_current=True), "Shift+F5"
-        )
-    )
-    window.shortcut_rows += [
-        (f"In presentation mode: {name[:1].lower()}{name[1:]}", keys) for name, keys in KEYS[1:]
-    ]
-
-
 def start_presentation(window: Any, *, from_current: bool = False) -> PresentationWindow | None:
     """Present the page the main window shows: a lesson as slides, a calculator or tool page as one live slide."""
     page_id = window.current_page_id
