@@ -30,14 +30,17 @@ def compute_functions() -> dict[str, Callable[[int], Any]]:
     from healthalloc.core.capitation import risk_score
     from healthalloc.core.claims import Plan, adjudicate
     from healthalloc.core.flow import health_dollar
-    from healthalloc.core.reimbursement import compare_models
-    from healthalloc.core.reimbursement.compare import Scenario
+    from healthalloc.core.reimbursement.compare import Scenario, comparison_columns, sweep_columns
 
     plan = Plan(1886, 0.2, 10600)
     allowed = [120.0, 2000.0, 350.0, 48000.0, 95.19, 640.0]
     return {
         "capitation": lambda i: risk_score(65 + i % 35, "F", ["HCC85", "HCC19", "HCC111"], model="V24"),
-        "reimbursement": lambda i: compare_models(Scenario(services_per_patient=2.0 + (i % 50) / 10)),
+        # What the comparison tab computes per slider step: the table and the −30%…+30% sweep.
+        "reimbursement": lambda i: (
+            comparison_columns(scenario := Scenario(services_per_patient=2.0 + (i % 50) / 10)),
+            sweep_columns(scenario),
+        ),
         "money-flow": lambda i: health_dollar(2024 if i % 2 else 2023),
         "claim": lambda i: adjudicate(plan, [a * (1 + (i % 20) / 100) for a in allowed]),
     }
