@@ -6,7 +6,6 @@ imported when one is first used (together about 60 ms that used to sit in front 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -34,10 +33,14 @@ PRESENTATION_KEYS: tuple[tuple[str, str], ...] = (
 
 
 def _later(module: str, function: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
-    """A slot that imports ``healthalloc.ui.<module>`` on first use and calls ``function(*args, **kwargs)``."""
+    """A slot that imports ``ui/exports.py`` or ``ui/presentation.py`` on first use, then calls ``function``."""
 
     def run() -> Any:
-        return getattr(importlib.import_module(f"healthalloc.ui.{module}"), function)(*args, **kwargs)
+        if module == "exports":
+            from healthalloc.ui import exports as loaded
+        else:
+            from healthalloc.ui import presentation as loaded
+        return getattr(loaded, function)(*args, **kwargs)
 
     return run
 
