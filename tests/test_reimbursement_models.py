@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from healthalloc.core.checks import MAX_CURVE_POINTS
 from healthalloc.core.inputs import defaults, validate_inputs
 from healthalloc.core.reimbursement import (
     bundled_episode,
@@ -30,7 +31,7 @@ from healthalloc.core.reimbursement.fee_schedule import (
     find_service,
     service_codes,
 )
-from healthalloc.core.reimbursement.p4p import P4P_INPUTS, p4p_from_inputs
+from healthalloc.core.reimbursement.p4p import P4P_INPUTS, mips_curve, p4p_from_inputs
 from healthalloc.core.reimbursement.parameters import CONVERSION_FACTORS, IPPS_YEARS, TRACKS
 from healthalloc.core.reimbursement.shared_savings import MSSP_INPUTS, all_tracks, mssp_from_inputs
 
@@ -205,6 +206,18 @@ def test_mips_adjustment_and_tab() -> None:
     vbp, mips = p4p_from_inputs(defaults(P4P_INPUTS))
     assert vbp.withheld == 277.70
     assert mips.adjustment_rate == pytest.approx(0.09 * 5 / 25)
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [(10**20, "cannot be above 10001"), (MAX_CURVE_POINTS + 1, "cannot be above"), (1, "below 2"), (2.5, "whole")],
+)
+def test_mips_curve_refuses_absurd_point_counts(points: float, message: str) -> None:
+    """A huge count is refused at once instead of building 10**20 points (and hanging the page)."""
+    with pytest.raises(ValueError, match=message):
+        mips_curve(points=points)  # type: ignore[arg-type]
+    scores, rates = mips_curve(points=MAX_CURVE_POINTS)
+    assert len(scores) == len(rates) == MAX_CURVE_POINTS and (scores[0], scores[-1]) == (0.0, 100.0)
 
 
 # ---- Shared savings (fact sheet §5.1) -------------------------------------------------------------------------

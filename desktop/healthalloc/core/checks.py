@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+# Points on a chart's curve: a few hundred are plenty, and millions would hang the page while they are computed.
+MAX_CURVE_POINTS = 10_001
+
 
 def check_number(
     label: str,
@@ -36,3 +39,8 @@ def check_count(label: str, value: object, *, minimum: int = 0, maximum: int | N
     if not number.is_integer():
         raise ValueError(f"{label} must be a whole number (got {number:g})")
     return int(number)
+
+
+def check_points(value: object) -> int:
+    """The number of points on a curve: at least 2 (a line needs two ends), at most :data:`MAX_CURVE_POINTS`."""
+    return check_count("The number of points on the curve", value, minimum=2, maximum=MAX_CURVE_POINTS)

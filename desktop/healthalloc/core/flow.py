@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from healthalloc.core.checks import check_count, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
 from healthalloc.core.flow_data import (
     HEALTH_DOLLAR_FILE,
@@ -240,6 +241,7 @@ def to_measure(amount_millions: float, year: int, measure: str) -> float:
     - share_gdp: amount ÷ GDP (0–1).
     """
     amount_millions = check_number("The amount", amount_millions, minimum=-1e12, maximum=1e12)
+    _check_key(year)
     totals = nhe_totals(year)
     total = flow_model(year).total_millions
     if measure == "dollars":

@@ -12,7 +12,7 @@ the model's fee-for-service calibration data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -207,6 +207,8 @@ def normalise_conditions(conditions: Iterable[str] | str, model: str) -> tuple[s
     model = normalise_model(model)
     if isinstance(conditions, str):
         conditions = [part for part in conditions.split(",") if part.strip()]
+    elif isinstance(conditions, (bytes, Mapping)) or not isinstance(conditions, Iterable):
+        raise ValueError(f"The conditions must be a list of HCC labels such as ['HCC85'], not {conditions!r}")
     known = condition_lookup(model)
     chosen: list[str] = []
     for raw in conditions:

@@ -13,6 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from healthalloc.core.checks import check_count, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
 
+# Upper bounds far beyond any real contract, so totals stay finite and exact to the cent.
+MAX_PMPM = 100_000.0
+MAX_MEMBERS = 1_000_000_000
+
 
 @dataclass(frozen=True)
 class CapitationRevenue:
@@ -32,8 +36,8 @@ def capitation_revenue(pmpm: float, members: int, months: int = 12) -> Capitatio
     ``monthly revenue = PMPM × members`` and ``total = monthly revenue × months``. The payer pays the same amount
     whatever care the members use, so the provider keeps what it does not spend and pays for what it overspends.
     """
-    rate = check_number("The payment per member per month", pmpm, minimum=0.0)
-    count = check_count("The number of members", members)
+    rate = check_number("The payment per member per month", pmpm, minimum=0.0, maximum=MAX_PMPM)
+    count = check_count("The number of members", members, maximum=MAX_MEMBERS)
     period = check_count("The number of months", months, minimum=1, maximum=120)
     monthly = round(rate * count, 2)
     total = round(monthly * period, 2)
@@ -116,7 +120,7 @@ def risk_adjusted_payment(
     (1.033 ÷ 1.067 × 0.941 = 0.911). Rebates and quality bonuses are left out.
     """
     raw = check_number("The risk score", raw_score, minimum=0.0, maximum=100.0)
-    benchmark = check_number("The benchmark per member per month", benchmark_pmpm, minimum=0.0)
+    benchmark = check_number("The benchmark per member per month", benchmark_pmpm, minimum=0.0, maximum=MAX_PMPM)
     norm = check_number("The normalization factor", normalization_factor, minimum=0.5, maximum=2.0)
     coding = check_number("The coding adjustment", coding_adjustment, minimum=0.0, maximum=0.5)
     normalized = raw / norm

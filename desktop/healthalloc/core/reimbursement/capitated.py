@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from healthalloc.core.capitation import CapitationRevenue, capitation_revenue
-from healthalloc.core.checks import check_number
+from healthalloc.core.checks import check_number, check_points
 from healthalloc.core.explain import Explanation, Step, money
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.fee_schedule import cents
 
 
@@ -93,6 +93,11 @@ CAPITATION_INPUTS: tuple[InputSpec, ...] = (
 
 
 def capitation_from_inputs(values: Mapping[str, object]) -> CapitationContract:
+    return _contract(validate_inputs(CAPITATION_INPUTS, values))
+
+
+def _contract(values: Mapping[str, object]) -> CapitationContract:
+    """:func:`capitation_from_inputs` on validated values (the curve sweeps costs beyond the form's range)."""
     return capitation_contract(
         float(values["pmpm"]),  # type: ignore[arg-type]
         int(values["members"]),  # type: ignore[call-overload]
@@ -103,7 +108,9 @@ def capitation_from_inputs(values: Mapping[str, object]) -> CapitationContract:
 
 def margin_curve(values: Mapping[str, object], points: int = 61) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The provider's margin as the cost of care per member runs from 70% to 130% of the entered cost."""
-    cost = float(values["cost_pmpm"])  # type: ignore[arg-type]
-    xs = tuple(cost * (0.7 + 0.6 * i / (points - 1)) for i in range(points))
-    ys = tuple(capitation_from_inputs({**values, "cost_pmpm": x}).margin for x in xs)
+    checked = validate_inputs(CAPITATION_INPUTS, values)
+    count = check_points(points)
+    cost = float(checked["cost_pmpm"])  # type: ignore[arg-type]
+    xs = tuple(cost * (0.7 + 0.6 * i / (count - 1)) for i in range(count))
+    ys = tuple(_contract({**checked, "cost_pmpm": x}).margin for x in xs)
     return xs, ys

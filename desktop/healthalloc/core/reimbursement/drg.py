@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from healthalloc.core.checks import check_fraction, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.fee_schedule import cents
 from healthalloc.core.reimbursement.parameters import (
     DEFAULT_IPPS_YEAR,
@@ -253,6 +253,7 @@ DRG_INPUTS: tuple[InputSpec, ...] = (
 
 def drg_from_inputs(values: Mapping[str, object]) -> DrgPayment:
     """The DRG tab: the chosen group (or custom weight) in the chosen year and area."""
+    values = validate_inputs(DRG_INPUTS, values)
     year = IPPS_YEARS[str(values["fiscal_year"])]
     code = str(values["drg"])
     weight = float(values["weight"]) if code == CUSTOM else DRG_WEIGHTS[code].weight  # type: ignore[arg-type]
@@ -269,6 +270,7 @@ def drg_from_inputs(values: Mapping[str, object]) -> DrgPayment:
 
 def drg_notes(values: Mapping[str, object]) -> tuple[str, ...]:
     """Caveats a student should see next to the DRG result."""
+    values = validate_inputs(DRG_INPUTS, values)
     notes: list[str] = []
     code = str(values["drg"])
     if code != CUSTOM:

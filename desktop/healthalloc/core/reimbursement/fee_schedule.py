@@ -388,6 +388,9 @@ def resolve_service(values: Mapping[str, object], locality: str | None = None) -
 
 def fee_comparison(values: Mapping[str, object]) -> FeeComparison:
     """The fee-for-service tab: one service priced in one locality, optionally beside a second locality."""
+    compare_with = values.get("compare_locality", "none")
+    if isinstance(compare_with, str) and not compare_with.strip():  # a blank "compare with": nothing to compare
+        values = {**values, "compare_locality": "none"}
     values = validate_inputs(FFS_INPUTS, values)
     cf = CONVERSION_FACTORS[str(values["year"])]
     first = resolve_service(values)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from healthalloc.core.checks import check_fraction, check_number
+from healthalloc.core.checks import check_fraction, check_number, check_points
 from healthalloc.core.explain import Explanation, Step, money, percent
-from healthalloc.core.inputs import InputSpec
+from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.reimbursement.fee_schedule import cents
 from healthalloc.core.reimbursement.parameters import MIPS_MAX_ADJUSTMENT, MIPS_THRESHOLD, VBP_WITHHOLD
 
@@ -253,8 +253,10 @@ P4P_INPUTS: tuple[InputSpec, ...] = (
 
 
 def p4p_from_inputs(values: Mapping[str, object]) -> tuple[VbpResult, MipsResult]:
+    checked = validate_inputs(P4P_INPUTS, values)
+
     def number(name: str) -> float:
-        return float(values[name])  # type: ignore[arg-type]
+        return float(checked[name])  # type: ignore[arg-type]
 
     vbp = hospital_vbp(
         number("base_payments"),
@@ -273,6 +275,8 @@ def p4p_from_inputs(values: Mapping[str, object]) -> tuple[VbpResult, MipsResult
 def mips_curve(
     threshold: float = MIPS_THRESHOLD.value, positive_scaling: float = 1.0, points: int = 101
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Scores 0–100 and their adjustment rates, for the chart."""
-    scores = tuple(100 * i / (points - 1) for i in range(points))
+    """Scores 0–100 and their adjustment rates, for the chart (at most :data:`healthalloc.core.checks.MAX_CURVE_POINTS` points)."""
+    count = check_points(points)
+    mips_rate(0.0, threshold=threshold, positive_scaling=positive_scaling)  # refuse bad terms once, not per point
+    scores = tuple(100 * i / (count - 1) for i in range(count))
     return scores, tuple(mips_rate(s, threshold=threshold, positive_scaling=positive_scaling) for s in scores)
