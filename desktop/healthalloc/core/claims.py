@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
@@ -37,6 +37,9 @@ ACA_OOP_MAX_2026 = 10_600.0  # HHS, maximum out-of-pocket limit for self-only co
 PART_B_DEDUCTIBLE_2026 = 283.0  # CMS, Medicare Parts A & B premiums and deductibles for 2026
 PART_B_COINSURANCE = 0.20
 PART_A_DEDUCTIBLE_2026 = 1_736.0  # per benefit period, covers hospital days 1–60
+# The largest amount of money a claim or plan may hold: far above any real bill, and small enough that every sum
+# stays exact to the cent (decimal arithmetic keeps 28 digits).
+MAX_DOLLARS = 1_000_000_000.0
 
 SOURCES = (
     "KFF Employer Health Benefits Survey 2025 (average single deductible $1,886)",
@@ -67,6 +70,13 @@ def _number(label: str, value: object, **limits: float | None) -> float:
     return check_number(label, value, **limits)
 
 
+def _listed(label: str, items: object) -> list[Any]:
+    """A list of ``items`` (a list, tuple or pandas column), or a ``ValueError`` for a lone value or text."""
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise ValueError(f"{label} must be a list, one per claim, not {items!r}")
+    return list(items)
+
+
 def _cents(amount: float) -> int:
     return int(Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP) * 100)
 
@@ -91,7 +101,7 @@ class Plan:
     name: str = "Custom plan"
 
     def __post_init__(self) -> None:
-        deductible = _number("The deductible", self.deductible, minimum=0.0)
+        deductible = _number("The deductible", self.deductible, minimum=0.0, maximum=MAX_DOLLARS)
         rate = _number("Coinsurance", self.coinsurance)
         if not 0.0 <= rate <= 1.0:
             raise ValueError(
@@ -99,7 +109,7 @@ class Plan:
             )
         cap = self.oop_max
         if cap is not None and not (isinstance(cap, (int, float)) and math.isinf(cap) and cap > 0):
-            cap = _number("The out-of-pocket maximum", cap, minimum=0.0)
+            cap = _number("The out-of-pocket maximum", cap, minimum=0.0, maximum=MAX_DOLLARS)
             if deductible > cap:
                 raise ValueError(
                     f"The deductible ({money(deductible)}) cannot be above the out-of-pocket maximum "
@@ -108,10 +118,15 @@ class Plan:
         else:
             cap = None
         copays: dict[str, float] = {}
+        if self.copays is not None and not isinstance(self.copays, Mapping):
+            raise ValueError(
+                f"The copays must map service types to amounts, like {{'office_visit': 30}}; not {self.copays!r}"
+            )
         for service, amount in (self.copays or {}).items():
             if service not in SERVICE_TYPES:
                 raise ValueError(f"unknown service type {service!r}; known: {', '.join(SERVICE_TYPES)}")
-            copays[service] = _number(f"The copay for {SERVICE_TYPES[service].lower()}", amount, minimum=0.0)
+            label = f"The copay for {SERVICE_TYPES[service].lower()}"
+            copays[service] = _number(label, amount, minimum=0.0, maximum=MAX_DOLLARS)
         object.__setattr__(self, "deductible", deductible)
         object.__setattr__(self, "coinsurance", rate)
         object.__setattr__(self, "oop_max", cap)
@@ -139,11 +154,12 @@ def employer_plan(
     in network is free, as the Affordable Care Act requires. A copay of 0 for a visit means "no copay": the
     deductible and coinsurance apply instead."""
     copays = {"preventive": 0.0}
-    for service, amount in (
-        ("office_visit", office_copay),
-        ("specialist", specialist_copay),
-        ("prescription", generic_copay),
+    for service, label, value in (
+        ("office_visit", "The office-visit copay", office_copay),
+        ("specialist", "The specialist copay", specialist_copay),
+        ("prescription", "The generic-drug copay", generic_copay),
     ):
+        amount = _number(label, value, minimum=0.0, maximum=MAX_DOLLARS)
         if amount > 0:
             copays[service] = amount
     return Plan(deductible, coinsurance, oop_max, copays, name="Employer plan, 2026")
@@ -177,14 +193,18 @@ class Claim:
     description: str = ""
 
     def __post_init__(self) -> None:
-        allowed = _number("The allowed amount", self.allowed, minimum=0.0)
-        billed = allowed if self.billed is None else _number("The billed charge", self.billed, minimum=0.0)
+        allowed = _number("The allowed amount", self.allowed, minimum=0.0, maximum=MAX_DOLLARS)
+        billed = (
+            allowed
+            if self.billed is None
+            else _number("The billed charge", self.billed, minimum=0.0, maximum=MAX_DOLLARS)
+        )
         if billed < allowed:
             raise ValueError(
                 f"The billed charge ({money(billed)}) cannot be below the allowed amount ({money(allowed)}): "
                 "a plan never allows more than the provider charges"
             )
-        if self.service_type not in SERVICE_TYPES:
+        if not isinstance(self.service_type, str) or self.service_type not in SERVICE_TYPES:
             raise ValueError(f"unknown service type {self.service_type!r}; known: {', '.join(SERVICE_TYPES)}")
         if self.network not in ("in", "out"):
             raise ValueError(f"network must be 'in' or 'out', not {self.network!r}")
@@ -230,9 +250,11 @@ class _Ledger:
     """What the patient has paid so far this year, in cents."""
 
     def __init__(self, plan: Plan, deductible_paid: float = 0.0, oop_paid: float = 0.0) -> None:
+        if not isinstance(plan, Plan):
+            raise ValueError(f"The plan must be a Plan (see employer_plan() and medicare_part_b()), not {plan!r}")
         self.plan = plan
         paid = _number("Paid toward the deductible", deductible_paid, minimum=0.0, maximum=plan.deductible)
-        spent = _number("Paid toward the out-of-pocket maximum", oop_paid, minimum=0.0)
+        spent = _number("Paid toward the out-of-pocket maximum", oop_paid, minimum=0.0, maximum=MAX_DOLLARS)
         if plan.oop_max is not None and spent > plan.oop_max:
             raise ValueError(
                 f"Paid toward the out-of-pocket maximum ({money(spent)}) cannot exceed the maximum "
@@ -386,6 +408,8 @@ def adjudicate_claim(
     plan: Plan, claim: Claim, *, deductible_paid: float = 0.0, oop_paid: float = 0.0
 ) -> ClaimResult:
     """Adjudicate one claim after the patient has already paid ``deductible_paid`` and ``oop_paid`` this year."""
+    if not isinstance(claim, Claim):
+        raise ValueError(f"The claim must be a Claim, such as Claim(900.0, 'office_visit'), not {claim!r}")
     return _Ledger(plan, deductible_paid, oop_paid).post(claim)
 
 
@@ -427,6 +451,10 @@ class YearResult:
         ``plan_ytd`` and ``marker`` (where the deductible was met and the cap reached)."""
         import pandas as pd
 
+        return pd.DataFrame(self.monthly_rows())
+
+    def monthly_rows(self) -> list[dict[str, Any]]:
+        """:meth:`monthly` as plain rows (one dict per month), for charts redrawn while a slider moves."""
         rows = []
         patient_ytd = plan_ytd = 0
         for number, name in enumerate(MONTHS, 1):
@@ -452,7 +480,7 @@ class YearResult:
                     "marker": ", ".join(marks),
                 }
             )
-        return pd.DataFrame(rows)
+        return rows
 
 
 def _claims_frame(results: Sequence[ClaimResult], *, with_month: bool) -> pd.DataFrame:
@@ -542,10 +570,11 @@ def adjudicate(
     ``plan_pays``, ``deductible_ytd``, ``patient_ytd``, ``deductible_met`` and ``cap_reached``. ``service_types``
     (one per claim, :data:`SERVICE_TYPES`) select copays; without it every claim is ``"other"``.
     """
-    types = ["other"] * len(allowed_amounts) if service_types is None else list(service_types)
-    if len(types) != len(allowed_amounts):
-        raise ValueError(f"{len(allowed_amounts)} allowed amounts but {len(types)} service types")
-    claims = [Claim(amount, kind) for amount, kind in zip(allowed_amounts, types, strict=True)]
+    amounts = _listed("The allowed amounts", allowed_amounts)
+    types = ["other"] * len(amounts) if service_types is None else _listed("The service types", service_types)
+    if len(types) != len(amounts):
+        raise ValueError(f"{len(amounts)} allowed amounts but {len(types)} service types")
+    claims = [Claim(amount, kind) for amount, kind in zip(amounts, types, strict=True)]
     ledger = _Ledger(plan)
     return _claims_frame([ledger.post(c) for c in claims], with_month=False)
 

@@ -48,10 +48,18 @@ from healthalloc.core.capitation.calculator import (
     member_defaults,
     switch_model,
 )
-from healthalloc.core.capitation.hcc import conditions_for, normalise_conditions, normalise_model
-from healthalloc.core.capitation.plots import draw_panel, draw_regions, draw_risk_score
+from healthalloc.core.capitation.hcc import RiskScore, conditions_for, normalise_conditions, normalise_model
+from healthalloc.core.capitation.plots import (
+    draw_panel,
+    draw_regions,
+    draw_risk_score,
+    update_panel,
+    update_regions,
+    update_risk_score,
+)
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
+from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import CalculatorPage, ChartView, FrameView, InputForm, MathPanel
 from healthalloc.ui.context import AppContext
@@ -225,6 +233,20 @@ class CapitationPage(CalculatorPage):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Capitation calculator tabs")
         self._stale_charts: set[ChartView] = set()
+        self._failed_charts: set[ChartView] = set()  # inputs that cannot be computed: the chart says so
+        # Charts keep their artists between changes: a slider drag moves bars in place and redraws only them.
+        self._member_live: LiveChart[tuple[RiskScore, RiskScore]] = LiveChart(
+            lambda figure, theme, scores: draw_risk_score(figure.add_subplot(), scores, theme), update_risk_score
+        )
+        self._panel_live: LiveChart[PanelTabResult] = LiveChart(
+            lambda figure, theme, result: draw_panel(figure.subplots(1, 2), result, theme), update_panel
+        )
+        self._regions_live: LiveChart[RegionsTabResult] = LiveChart(
+            lambda figure, theme, result: draw_regions(
+                figure.add_subplot(), result.by_method, theme, selected=result.allocation.method
+            ),
+            lambda artists, result: update_regions(artists, result.by_method, selected=result.allocation.method),
+        )
         layout.addWidget(self.tabs, 1)
         self._member_model = "V24"
         self._member_notes: tuple[str, ...] = ()
@@ -240,12 +262,18 @@ class CapitationPage(CalculatorPage):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def _refresh_chart(self, view: ChartView) -> None:
-        """Draw now if the chart is on the visible tab; otherwise when its tab is shown (hidden charts have no size)."""
+        """Draw now if the chart is on the visible tab; otherwise when its tab is shown (hidden charts have no size).
+        The drawers move the chart's artists and repaint only them when they can (see ``LiveChart``)."""
         if view.isVisible():
             self._stale_charts.discard(view)
             view.refresh()
         else:
             self._stale_charts.add(view)
+
+    def _chart_failed(self, view: ChartView) -> None:
+        """The inputs cannot be computed: the chart stops showing the last good result."""
+        self._failed_charts.add(view)
+        self._refresh_chart(view)
 
     @Slot(int)
     def _on_tabs_current_changed(self, _index: int) -> None:
@@ -330,6 +358,7 @@ class CapitationPage(CalculatorPage):
             self.member_error.setText(f"Cannot score this member: {error}")
             self.member_error.show()
             self.announce(self.member_error.text())
+            self._chart_failed(self.member_chart)
             return
         self.member_error.hide()
         self.member_result = result
@@ -360,15 +389,19 @@ class CapitationPage(CalculatorPage):
             )
         ]
         self.member_chart.set_text_alternative("\n".join(rows))
+        self._failed_charts.discard(self.member_chart)
         self._refresh_chart(self.member_chart)
         self.announce(f"{self.score_label.text()}. {self.payment_label.text()}")
 
-    def _draw_member(self, figure: Any, theme: ThemeColors) -> None:
-        if self.member_result is None:
-            return
-        ax = figure.axes[0] if figure.axes else figure.add_subplot()
+    def _member_scores(self) -> tuple[RiskScore, RiskScore]:
+        assert self.member_result is not None
         comparison = self.member_result.comparison
-        draw_risk_score(ax, [comparison.v24, comparison.v28], theme)
+        return comparison.v24, comparison.v28
+
+    def _draw_member(self, figure: Any, theme: ThemeColors) -> bool:
+        if self.member_chart in self._failed_charts:
+            return self._member_live.draw_notice(figure, theme)
+        return self.member_result is not None and self._member_live.draw(figure, theme, self._member_scores())
 
     def reset_member(self) -> None:
         self._member_model = "V24"
@@ -455,8 +488,10 @@ class CapitationPage(CalculatorPage):
             self.panel_error.setText(f"Cannot work out the panel: {error}")
             self.panel_error.show()
             self.announce(self.panel_error.text())
+            self._chart_failed(self.panel_chart)
             return
         self.panel_error.hide()
+        self._failed_charts.discard(self.panel_chart)
         self.panel_result = result
         paid = (
             "risk-adjusted pay"
@@ -473,7 +508,7 @@ class CapitationPage(CalculatorPage):
             " ".join(f"{PRACTICES[p]}: {r.risk_bearer}" for p, r in result.practices.items())
         )
         frame, formats, headers = self._panel_table(result)
-        self.panel_table.set_frame(frame, formats, headers=headers)
+        self.panel_table.update_frame(frame, formats, headers=headers)
         self.panel_math.set_explanations([r.explanation for r in result.practices.values()])
         self.panel_chart.set_text_alternative(self.panel_table.frame())
         self._refresh_chart(self.panel_chart)
@@ -518,11 +553,10 @@ class CapitationPage(CalculatorPage):
         }
         return pd.DataFrame(rows), formats, headers
 
-    def _draw_panel(self, figure: Any, theme: ThemeColors) -> None:
-        if self.panel_result is None:
-            return
-        axes = figure.axes if len(figure.axes) == 2 else figure.subplots(1, 2)
-        draw_panel(axes, self.panel_result, theme)
+    def _draw_panel(self, figure: Any, theme: ThemeColors) -> bool:
+        if self.panel_chart in self._failed_charts:
+            return self._panel_live.draw_notice(figure, theme)
+        return self.panel_result is not None and self._panel_live.draw(figure, theme, self.panel_result)
 
     def reset_panel(self) -> None:
         self.set_panel_inputs(defaults(PANEL_INPUTS))
@@ -576,8 +610,10 @@ class CapitationPage(CalculatorPage):
             self.regions_error.setText(f"Cannot split the budget: {error}")
             self.regions_error.show()
             self.announce(self.regions_error.text())
+            self._chart_failed(self.regions_chart)
             return
         self.regions_error.hide()
+        self._failed_charts.discard(self.regions_chart)
         self.regions_result = result
         allocation = result.allocation
         self.regions_summary.setText(f"Equity ratio: {allocation.equity_ratio:.2f}")
@@ -594,7 +630,7 @@ class CapitationPage(CalculatorPage):
             "per_person",
             "distance_from_target_pct",
         ]
-        self.regions_table.set_frame(
+        self.regions_table.update_frame(
             allocation.frame[columns],
             {
                 "population": "int",
@@ -621,11 +657,10 @@ class CapitationPage(CalculatorPage):
         self._refresh_chart(self.regions_chart)
         self.announce(self.regions_summary.text())
 
-    def _draw_regions(self, figure: Any, theme: ThemeColors) -> None:
-        if self.regions_result is None:
-            return
-        ax = figure.axes[0] if figure.axes else figure.add_subplot()
-        draw_regions(ax, self.regions_result.by_method, theme, selected=self.regions_result.allocation.method)
+    def _draw_regions(self, figure: Any, theme: ThemeColors) -> bool:
+        if self.regions_chart in self._failed_charts:
+            return self._regions_live.draw_notice(figure, theme)
+        return self.regions_result is not None and self._regions_live.draw(figure, theme, self.regions_result)
 
     def reset_regions(self) -> None:
         self.regions_form.reset()

@@ -45,6 +45,7 @@ from healthalloc.core.claims import (
     adjudicate_year,
     claim_journey,
 )
+from healthalloc.core.claims_plots import draw_claim_split, draw_year, update_claim_split, update_year
 from healthalloc.core.claims_presets import (
     CLAIM_INPUTS,
     INPUTS,
@@ -60,6 +61,7 @@ from healthalloc.core.claims_presets import (
 )
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import defaults, validate_inputs
+from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, InputForm, MathPanel
 from healthalloc.ui.context import AppContext
@@ -262,6 +264,16 @@ class ClaimPage(CalculatorPage):
         self.step_index = 0
         self._plan_preset = str(defaults(PLAN_INPUTS)["plan"])
         self._stale: set[ChartView] = set()  # charts on hidden tabs, redrawn when they are shown
+        self._failed: set[ChartView] = set()  # charts whose inputs cannot be computed: they say so
+        # Charts keep their artists between changes: a slider drag moves them in place and repaints only them.
+        self._claim_live: LiveChart[ClaimResult] = LiveChart(
+            lambda figure, theme, result: draw_claim_split(figure.add_subplot(), result, theme), update_claim_split
+        )
+        self._year_live: LiveChart[YearResult] = LiveChart(
+            lambda figure, theme, year: draw_year(figure.subplots(2, 1), year, theme), update_year
+        )
+        self._claim_resize_watched: Any = None
+        self._year_stale = False  # the plan changed while the year tab was hidden: work it out when it is opened
         self._claim_redraw = Debouncer(150, lambda: self.claim_chart.refresh(), self)
         layout = QVBoxLayout(self)
         layout.addWidget(_label(self.title, "title"))
@@ -361,7 +373,9 @@ class ClaimPage(CalculatorPage):
         self.step_detail = _label()
         self.step_detail.setAccessibleName("What happens at this step")
         self.step_detail.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.claim_chart = ChartView(self.ctx, min_height=250)
+        # A fixed height: when an error message appears above it, the chart must not shrink and grow back (two
+        # full redraws in the middle of a slider drag).
+        self.claim_chart = ChartView(self.ctx, min_height=300)
         self.claim_chart.setMaximumHeight(300)
         self.claim_chart.setAccessibleName("How the billed charge splits between patient, plan and write-off")
         self.claim_chart.set_drawer(self._draw_claim)
@@ -414,7 +428,10 @@ class ClaimPage(CalculatorPage):
     def recompute(self) -> None:
         self.plan_form.editor("oop_max").parentWidget().setEnabled(not self.plan_form.values()["no_cap"])
         self.recompute_claim()
-        self.recompute_year()
+        if self.tabs.currentIndex() == 1:
+            self.recompute_year()
+        else:
+            self._year_stale = True  # a year of claims is worked out when its tab is opened, not at every step
 
     def _plan(self) -> Any:
         try:
@@ -426,6 +443,7 @@ class ClaimPage(CalculatorPage):
                 label.show()
             self.plan_summary.setText("")
             self.announce(message)
+            self._failed.update((self.claim_chart, self.year_chart))
             return None
         self.error_label.hide()
         self.year_error.hide()
@@ -435,6 +453,7 @@ class ClaimPage(CalculatorPage):
     def recompute_claim(self) -> None:
         plan = self._plan()
         if plan is None:
+            self._refresh(self.claim_chart)
             return
         values = self.claim_form.values()
         try:
@@ -446,7 +465,10 @@ class ClaimPage(CalculatorPage):
             self.error_label.setText(f"This claim cannot be processed: {error}.")
             self.error_label.show()
             self.announce(self.error_label.text())
+            self._failed.add(self.claim_chart)
+            self._refresh(self.claim_chart)
             return
+        self._failed.discard(self.claim_chart)
         self.claim_result = result
         summary = f"The patient pays {money(result.patient_pays)}; the plan pays {money(result.plan_pays)}."
         if result.balance_bill:
@@ -468,9 +490,12 @@ class ClaimPage(CalculatorPage):
         self.announce(summary)
 
     def recompute_year(self) -> None:
+        self._year_stale = False
         plan = self._plan()
         if plan is None:
+            self._refresh(self.year_chart)
             return
+        self._failed.discard(self.year_chart)
         preset = str(self.year_form.values()["preset"])
         claims = year_preset(preset)
         year = adjudicate_year(plan, claims)
@@ -482,11 +507,11 @@ class ClaimPage(CalculatorPage):
         formats = {column: "money" for column in MONEY_COLUMNS}
         headers = {column: column.replace("_", " ").capitalize() for column in monthly.columns}
         headers.update(patient_ytd="Patient so far", plan_ytd="Plan so far", marker="Milestone")
-        self.monthly_table.set_frame(monthly, formats, headers=headers)
+        self.monthly_table.update_frame(monthly, formats, headers=headers)
         frame = year.frame()
         frame_headers = {column: column.replace("_", " ").capitalize() for column in frame.columns}
         frame_headers.update(patient_ytd="Patient so far", deductible_ytd="Deductible so far")
-        self.claims_table.set_frame(frame, formats, headers=frame_headers)
+        self.claims_table.update_frame(frame, formats, headers=frame_headers)
         self.year_chart.set_text_alternative(monthly)
         self.year_math.set_explanations([year.explanation])
         self._refresh(self.year_chart)
@@ -522,28 +547,19 @@ class ClaimPage(CalculatorPage):
 
     # --- drawing ----------------------------------------------------------------------------------------------
 
-    def _draw_claim(self, figure: Any, theme: ThemeColors) -> None:
-        from healthalloc.core.claims_plots import draw_claim_split
-
-        if self.claim_result is None:
-            return
-        if not figure.axes:
-            figure.add_subplot()
+    def _draw_claim(self, figure: Any, theme: ThemeColors) -> bool:
+        if self._claim_resize_watched is not figure.canvas:
             # the title and legend are laid out for the figure's width: lay them out again after a resize
             figure.canvas.mpl_connect("resize_event", lambda _event: self._claim_redraw.trigger())
-        draw_claim_split(figure.axes[0], self.claim_result, theme)
+            self._claim_resize_watched = figure.canvas
+        if self.claim_chart in self._failed:
+            return self._claim_live.draw_notice(figure, theme)
+        return self.claim_result is not None and self._claim_live.draw(figure, theme, self.claim_result)
 
-    def _draw_year(self, figure: Any, theme: ThemeColors) -> None:
-        from healthalloc.core.claims_plots import draw_monthly_payments, draw_patient_progress
-
-        if self.year_result is None:
-            return
-        if len(figure.axes) != 2:
-            figure.clear()
-            figure.subplots(2, 1)
-        top, bottom = figure.axes
-        draw_monthly_payments(top, self.year_result, theme)
-        draw_patient_progress(bottom, self.year_result, theme)
+    def _draw_year(self, figure: Any, theme: ThemeColors) -> bool:
+        if self.year_chart in self._failed:
+            return self._year_live.draw_notice(figure, theme)
+        return self.year_result is not None and self._year_live.draw(figure, theme, self.year_result)
 
     def _refresh(self, *charts: ChartView) -> None:
         """Redraw the charts a student can see now; the others when their tab is opened."""
@@ -568,6 +584,8 @@ class ClaimPage(CalculatorPage):
     def _on_tabs_current_changed(self, index: int) -> None:
         self.claim_box.setVisible(index == 0)
         self.year_box.setVisible(index == 1)
+        if index == 1 and self._year_stale:
+            self.recompute_year()
         self._refresh_shown()
 
     # --- links and scenarios ----------------------------------------------------------------------------------

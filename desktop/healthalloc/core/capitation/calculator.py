@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from healthalloc.core.capitation.hcc import (
@@ -27,7 +28,7 @@ from healthalloc.core.capitation.panel import (
     ILLUSTRATIVE_STOP_LOSS_THRESHOLD,
     PanelResult,
     RiskSharingTerms,
-    panel_finances,
+    panel_finances_from_columns,
 )
 from healthalloc.core.capitation.payment import (
     CODING_ADJUSTMENT,
@@ -48,6 +49,7 @@ from healthalloc.core.capitation.regions import (
     RegionAllocation,
     allocate_regions,
     allocation_by_method,
+    load_regions,
 )
 from healthalloc.core.capitation.tables import MODEL_NAMES, SEGMENTS, crosswalk
 from healthalloc.core.inputs import InputSpec, validate_inputs
@@ -425,31 +427,44 @@ def switch_model(values: Mapping[str, object], new_model: str) -> tuple[dict[str
     return updated, carried.notes
 
 
+CATASTROPHIC_LABEL = "Catastrophic case (man, 70)"
+
+
+@cache
+def _profile_scores(model: str) -> tuple[tuple[float, ...], float]:
+    """Each member type's raw score under ``model``, and a catastrophic case's (the tables are fixed per run)."""
+    from healthalloc.core.capitation.hcc import risk_score
+
+    scores = tuple(risk_score(p.age, p.sex, p.conditions(model), model=model).total for p in PROFILES)
+    # No diagnoses known in advance, so only the age/sex factor: the surprise is what stop-loss insures.
+    return scores, risk_score(70, "M", [], model=model).total
+
+
+def _practice_columns(
+    counts: Mapping[str, int], model: str, catastrophic_cases: int, catastrophic_cost: float
+) -> tuple[list[str], list[float], list[int], list[float]]:
+    """One practice's panel as columns: labels, risk scores, member counts and annual costs (NaN: as expected)."""
+    scores, catastrophic_score = _profile_scores(model)
+    labels = [p.label for p in PROFILES]
+    risk = list(scores)
+    members = [int(counts.get(p.key, 0)) for p in PROFILES]
+    costs = [float("nan")] * len(PROFILES)
+    if catastrophic_cases:
+        labels.append(CATASTROPHIC_LABEL)
+        risk.append(catastrophic_score)
+        members.append(int(catastrophic_cases))
+        costs.append(float(catastrophic_cost))
+    return labels, risk, members, costs
+
+
 def practice_panel(
     counts: Mapping[str, int], model: str, catastrophic_cases: int, catastrophic_cost: float
 ) -> pd.DataFrame:
     """One practice's panel as a DataFrame (one row per member type), scored with ``model``."""
     import pandas as pd
 
-    from healthalloc.core.capitation.hcc import risk_score
-
-    rows = []
-    for profile in PROFILES:
-        score = risk_score(profile.age, profile.sex, profile.conditions(model), model=model).total
-        rows.append({"label": profile.label, "count": int(counts.get(profile.key, 0)), "risk_score": score})
-    for row in rows:
-        row["annual_cost"] = float("nan")
-    if catastrophic_cases:
-        # No diagnoses known in advance, so only the age/sex factor: the surprise is what stop-loss insures.
-        rows.append(
-            {
-                "label": "Catastrophic case (man, 70)",
-                "count": int(catastrophic_cases),
-                "risk_score": risk_score(70, "M", [], model=model).total,
-                "annual_cost": float(catastrophic_cost),
-            }
-        )
-    return pd.DataFrame(rows)
+    labels, risk, members, costs = _practice_columns(counts, model, catastrophic_cases, catastrophic_cost)
+    return pd.DataFrame({"label": labels, "count": members, "risk_score": risk, "annual_cost": costs})
 
 
 @dataclass(frozen=True)
@@ -459,6 +474,14 @@ class PanelTabResult:
     adjusted: dict[str, PanelResult]  # … and paid risk-adjusted rates
     risk_adjusted: bool
     flat_score: float  # the raw score the flat rate pays for every member
+
+
+def _in_order(values: list[float]) -> float:
+    """Add in order (as pandas adds a column of fewer than eight values)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def _number(values: Mapping[str, object], name: str) -> float:
@@ -482,8 +505,9 @@ def compute_panel(values: Mapping[str, object]) -> PanelTabResult:
         corridor_width=_number(checked, "corridor_width") / 100,
         corridor_share=_number(checked, "corridor_share") / 100,
     )
-    frames = {
-        practice: practice_panel(
+    # Plain columns, not DataFrames: this runs at every step of a dragged slider.
+    panels = {
+        practice: _practice_columns(
             {p.key: int(_number(checked, count_input_name(practice, p.key))) for p in PROFILES},
             model,
             int(_number(checked, "catastrophic_cases")),
@@ -491,14 +515,17 @@ def compute_panel(values: Mapping[str, object]) -> PanelTabResult:
         )
         for practice in PRACTICES
     }
-    members = sum(float(f["count"].sum()) for f in frames.values())
-    weighted = sum(float((f["count"] * f["risk_score"]).sum()) for f in frames.values())
+    members = sum(float(sum(counts)) for _labels, _risk, counts, _costs in panels.values())
+    weighted = sum(
+        _in_order([n * s for s, n in zip(risk, counts, strict=True)])
+        for _labels, risk, counts, _costs in panels.values()
+    )
     flat_score = weighted / members if members else 1.0
     results: dict[bool, dict[str, PanelResult]] = {True: {}, False: {}}
-    for practice, frame in frames.items():
+    for practice, columns in panels.items():
         for adjusted in (True, False):
-            results[adjusted][practice] = panel_finances(
-                frame,
+            results[adjusted][practice] = panel_finances_from_columns(
+                *columns,
                 benchmark_pmpm=_number(checked, "benchmark_pmpm"),
                 normalization_factor=_number(checked, "normalization_factor"),
                 coding_adjustment=_number(checked, "coding_adjustment") / 100,
@@ -525,6 +552,9 @@ def compute_regions(values: Mapping[str, object]) -> RegionsTabResult:
     weights = {band: _number(checked, f"weight_{band}") for band in AGE_BANDS}
     budget = _number(checked, "budget_millions") * 1e6
     pace = _number(checked, "pace") / 100
-    allocation = allocate_regions(budget=budget, method=str(checked["method"]), pace=pace, age_weights=weights)
-    by_method = allocation_by_method(budget=budget, pace=pace, age_weights=weights)
+    regions = load_regions()  # once, not once per method
+    allocation = allocate_regions(
+        regions, budget=budget, method=str(checked["method"]), pace=pace, age_weights=weights
+    )
+    by_method = allocation_by_method(regions, budget=budget, pace=pace, age_weights=weights)
     return RegionsTabResult(allocation, by_method)

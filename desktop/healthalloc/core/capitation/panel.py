@@ -14,10 +14,14 @@ Risk sharing moves part of a loss (or gain) from the provider group to the payer
 The panel is a DataFrame with one row per member or per member type: ``risk_score`` (required), ``count``
 (default 1), ``label`` and ``annual_cost`` (actual cost per member for the year; where absent or empty, expected
 cost × the cost ratio). pandas is imported inside the functions so importing this package stays cheap.
+:func:`panel_finances_from_columns` takes the same panel as plain lists: the arithmetic is plain Python (pandas
+only builds the result's table), so a calculator redrawn at every step of a slider does not wait for pandas.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -140,6 +144,33 @@ def panel_finances(
     ``risk_adjusted=False`` pays every member as if their raw score were ``flat_score`` (a flat rate; pass the
     average score of the payer's whole population to spend the same total), to show what risk adjustment changes. ``cost_ratio`` scales actual cost against expected (1.1 = a bad year, 10% over).
     """
+    _check_terms(benchmark_pmpm, normalization_factor, coding_adjustment, cost_pmpm_at_1, cost_ratio, arrangement)
+    frame = _check_panel(panel)
+    return panel_finances_from_columns(
+        frame["label"].tolist(),
+        frame["risk_score"].tolist(),
+        frame["count"].tolist(),
+        frame["annual_cost"].tolist() if "annual_cost" in frame.columns else None,
+        benchmark_pmpm=benchmark_pmpm,
+        normalization_factor=normalization_factor,
+        coding_adjustment=coding_adjustment,
+        cost_pmpm_at_1=cost_pmpm_at_1,
+        cost_ratio=cost_ratio,
+        risk_adjusted=risk_adjusted,
+        flat_score=flat_score,
+        terms=terms,
+        arrangement=arrangement,
+    )
+
+
+def _check_terms(
+    benchmark_pmpm: float,
+    normalization_factor: float,
+    coding_adjustment: float,
+    cost_pmpm_at_1: float,
+    cost_ratio: float,
+    arrangement: str,
+) -> tuple[float, float, float, float, float]:
     benchmark = check_number("The benchmark per member per month", benchmark_pmpm, minimum=0.0)
     norm = check_number("The normalization factor", normalization_factor, minimum=0.5, maximum=2.0)
     coding = check_number("The coding adjustment", coding_adjustment, minimum=0.0, maximum=0.5)
@@ -147,46 +178,139 @@ def panel_finances(
     ratio = check_number("The actual-to-expected cost ratio", cost_ratio, minimum=0.0, maximum=10.0)
     if arrangement not in ARRANGEMENTS:
         raise ValueError(f"Unknown risk arrangement {arrangement!r}: choose one of {', '.join(ARRANGEMENTS)}")
+    return benchmark, norm, coding, unit_cost, ratio
+
+
+def _check_columns(
+    labels: Sequence[str],
+    risk_scores: Sequence[float],
+    counts: Sequence[int],
+    annual_costs: Sequence[float] | None,
+) -> None:
+    """The checks :func:`_check_panel` makes on a DataFrame, for a panel given as lists."""
+    if not len(labels) == len(risk_scores) == len(counts) or (
+        annual_costs is not None and len(annual_costs) != len(labels)
+    ):
+        raise ValueError("The panel's columns must have one value per row")
+    checks: list[tuple[str, Sequence[float], bool]] = [
+        ("risk score", risk_scores, False),
+        ("member count", counts, False),
+    ]
+    if annual_costs is not None:
+        checks.append(("annual cost", annual_costs, True))
+    for label, values, missing_ok in checks:
+        for row, value in enumerate(values):
+            if missing_ok and value != value:
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise ValueError(f"Row {row + 1} ({labels[row]}): the {label} must be a number ≥ 0")
+    if any(count % 1 != 0 for count in counts):
+        raise ValueError("Member counts must be whole numbers")
+    if sum(int(count) for count in counts) == 0:
+        raise ValueError("The panel has no members: enter at least one member")
+
+
+def _round(value: float, digits: int = 2) -> float:
+    """Round as pandas' ``Series.round`` does (scale, round half to even, scale back), so both paths agree."""
+    scale = 10.0**digits
+    return round(value * scale) / scale
+
+
+def _total(values: Sequence[float]) -> float:
+    """Add as pandas adds a column, to the last bit: in order for fewer than eight values (a calculator's panel);
+    numpy's pairwise sum for more (``sum`` itself compensates rounding on newer Pythons, so it is not used)."""
+    if len(values) >= 8:
+        import numpy as np
+
+        return float(np.sum(np.asarray(values, dtype=float)))
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def panel_finances_from_columns(
+    labels: Sequence[str],
+    risk_scores: Sequence[float],
+    counts: Sequence[int],
+    annual_costs: Sequence[float] | None = None,
+    *,
+    benchmark_pmpm: float = ILLUSTRATIVE_BENCHMARK_PMPM,
+    normalization_factor: float = 1.067,
+    coding_adjustment: float = CODING_ADJUSTMENT,
+    cost_pmpm_at_1: float = ILLUSTRATIVE_COST_PMPM_AT_1,
+    cost_ratio: float = 1.0,
+    risk_adjusted: bool = True,
+    flat_score: float = 1.0,
+    terms: RiskSharingTerms | None = None,
+    arrangement: str = "full",
+) -> PanelResult:
+    """:func:`panel_finances` for a panel given as columns: one label, risk score and member count per row and,
+    optionally, each row's actual annual cost per member (NaN: as expected). Same result, same checks."""
+    benchmark, norm, coding, unit_cost, ratio = _check_terms(
+        benchmark_pmpm, normalization_factor, coding_adjustment, cost_pmpm_at_1, cost_ratio, arrangement
+    )
     terms = terms or RiskSharingTerms()
-    frame = _check_panel(panel)
+    _check_columns(labels, risk_scores, counts, annual_costs)
+    scores_in = [float(v) for v in risk_scores]
+    count_in = [int(v) for v in counts]
 
     flat = check_number("The flat-rate score", flat_score, minimum=0.0, maximum=100.0)
-    scores = frame["risk_score"] if risk_adjusted else frame["risk_score"] * 0 + flat
-    frame["payment_score"] = [round3(s / norm * (1 - coding)) for s in scores]
-    frame["payment_pmpm"] = (benchmark * frame["payment_score"]).round(2)
-    frame["monthly_capitation"] = (frame["payment_pmpm"] * frame["count"]).round(2)
-    frame["annual_capitation"] = (frame["monthly_capitation"] * 12).round(2)
-    frame["expected_cost"] = (frame["risk_score"] * unit_cost * 12 * frame["count"]).round(2)
-    actual_cost = frame["expected_cost"] * ratio
-    if "annual_cost" in frame.columns:
-        actual_cost = (frame["annual_cost"] * frame["count"]).fillna(actual_cost)
-    frame["actual_cost"] = actual_cost.round(2)
-    frame["margin"] = (frame["annual_capitation"] - frame["actual_cost"]).round(2)
-    per_member_cost = frame["actual_cost"] / frame["count"].where(frame["count"] > 0, 1)
-    frame["stop_loss_recovery"] = (
-        (per_member_cost - terms.stop_loss_threshold).clip(lower=0) * terms.stop_loss_share * frame["count"]
-    ).round(2)
+    scores = scores_in if risk_adjusted else [s * 0 + flat for s in scores_in]
+    payment_score = [round3(s / norm * (1 - coding)) for s in scores]
+    payment_pmpm = [_round(benchmark * p) for p in payment_score]
+    monthly_rows = [_round(p * n) for p, n in zip(payment_pmpm, count_in, strict=True)]
+    annual_rows = [_round(m * 12) for m in monthly_rows]
+    expected_rows = [_round(s * unit_cost * 12 * n) for s, n in zip(scores_in, count_in, strict=True)]
+    actual_rows = []
+    for row, expected in enumerate(expected_rows):
+        given = float(annual_costs[row]) * count_in[row] if annual_costs is not None else math.nan
+        actual_rows.append(_round(given if given == given else expected * ratio))
+    margin_rows = [_round(a - c) for a, c in zip(annual_rows, actual_rows, strict=True)]
+    stop_loss_rows = [
+        _round(max(cost / (n if n > 0 else 1) - terms.stop_loss_threshold, 0.0) * terms.stop_loss_share * n)
+        for cost, n in zip(actual_rows, count_in, strict=True)
+    ]
 
-    members = int(frame["count"].sum())
-    monthly = round(float(frame["monthly_capitation"].sum()), 2)
-    annual = round(float(frame["annual_capitation"].sum()), 2)
-    expected = round(float(frame["expected_cost"].sum()), 2)
-    actual = round(float(frame["actual_cost"].sum()), 2)
+    members = sum(count_in)
+    monthly = round(_total(monthly_rows), 2)
+    annual = round(_total(annual_rows), 2)
+    expected = round(_total(expected_rows), 2)
+    actual = round(_total(actual_rows), 2)
     margin = round(annual - actual, 2)
-    average = float((frame["risk_score"] * frame["count"]).sum()) / members
+    average = _total([s * n for s, n in zip(scores_in, count_in, strict=True)]) / members
 
     settlements = {
         "full": 0.0,
-        "stop_loss": round(float(frame["stop_loss_recovery"].sum()), 2),
+        "stop_loss": round(_total(stop_loss_rows), 2),
         "corridor": _corridor_settlement(margin, annual, terms),
     }
     outcomes = {key: _arrangement(key, settlements[key], margin) for key in ARRANGEMENTS}
     chosen = outcomes[arrangement]
     explanation = _explain(
-        frame, benchmark, unit_cost, risk_adjusted, monthly, annual, expected, actual, margin, chosen, terms
+        monthly_rows, expected_rows, benchmark, unit_cost, risk_adjusted, monthly, annual, expected, actual, margin,
+        chosen, terms,
+    )  # fmt: skip
+    columns: dict[str, object] = {"label": [str(v) for v in labels], "risk_score": scores_in, "count": count_in}
+    if annual_costs is not None:
+        columns["annual_cost"] = [float(v) for v in annual_costs]
+    columns.update(
+        payment_score=payment_score,
+        payment_pmpm=payment_pmpm,
+        monthly_capitation=monthly_rows,
+        annual_capitation=annual_rows,
+        expected_cost=expected_rows,
+        actual_cost=actual_rows,
+        margin=margin_rows,
+        stop_loss_recovery=stop_loss_rows,
     )
     return PanelResult(
-        frame=frame,
+        frame=_frame(columns),
         members=members,
         average_risk_score=round(average, 3),
         monthly_capitation=monthly,
@@ -199,6 +323,12 @@ def panel_finances(
         risk_bearer=chosen.sentence,
         explanation=explanation,
     )
+
+
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns)
 
 
 def _corridor_settlement(margin: float, revenue: float, terms: RiskSharingTerms) -> float:
@@ -245,15 +375,16 @@ def _arrangement(key: str, settlement: float, margin: float) -> ArrangementResul
     )
 
 
-def _rows_text(frame: pd.DataFrame, column: str, limit: int = 4) -> str:
-    parts = [f"{money(float(v), 0)}" for v in frame[column].head(limit)]
-    if len(frame) > limit:
-        parts.append(f"… ({len(frame) - limit} more rows)")
+def _rows_text(values: Sequence[float], limit: int = 4) -> str:
+    parts = [f"{money(float(v), 0)}" for v in values[:limit]]
+    if len(values) > limit:
+        parts.append(f"… ({len(values) - limit} more rows)")
     return " + ".join(parts)
 
 
 def _explain(
-    frame: pd.DataFrame,
+    monthly_rows: Sequence[float],
+    expected_rows: Sequence[float],
     benchmark: float,
     unit_cost: float,
     risk_adjusted: bool,
@@ -270,7 +401,7 @@ def _explain(
         Step(
             title="Monthly capitation",
             formula=f"Σ {pay_formula}",
-            substituted=_rows_text(frame, "monthly_capitation"),
+            substituted=_rows_text(monthly_rows),
             result=money(monthly),
             sentence=f"Each member brings the benchmark ({money(benchmark)}) scaled by their payment score."
             if risk_adjusted
@@ -285,7 +416,7 @@ def _explain(
         Step(
             title="Expected cost",
             formula="Σ members × risk score × cost of a 1.0 member × 12",
-            substituted=f"… × {money(unit_cost)} × 12 = " + _rows_text(frame, "expected_cost"),
+            substituted=f"… × {money(unit_cost)} × 12 = " + _rows_text(expected_rows),
             result=money(expected),
             sentence="The risk score predicts each member's cost relative to an average member.",
         ),

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from healthalloc.core.checks import check_fraction, check_number
+from healthalloc.core.checks import check_count, check_fraction, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
 from healthalloc.core.resources import data_file
 
@@ -40,6 +40,10 @@ ILLUSTRATIVE_AGE_WEIGHTS: dict[str, float] = {"0_17": 0.5, "18_64": 1.0, "65_plu
 ILLUSTRATIVE_BUDGET = 10_500_000_000.0
 ILLUSTRATIVE_PACE = 0.25
 REGIONS_FILE = "regions_illustrative.csv"
+# Bounds that keep every sum finite and exact to the cent: an age-cost weight of 0 leaves the age group out.
+MIN_AGE_WEIGHT = 0.001
+MAX_AGE_WEIGHT = 1_000.0
+MAX_CENTS = 10**15  # $10 trillion, the largest budget
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,22 @@ def load_regions(name: str = REGIONS_FILE) -> tuple[Region, ...]:
 
 def split_cents(total_cents: int, weights: Sequence[float]) -> list[int]:
     """Split ``total_cents`` in proportion to ``weights`` with the largest-remainder method; sums exactly."""
-    weight_sum = math.fsum(weights)
+    total = check_count("The amount to split (in cents)", total_cents, maximum=MAX_CENTS)
+    if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Iterable):
+        raise ValueError(f"The weights must be a list of numbers, one per region, not {weights!r}")
+    shares = [check_number("Each region's weight", w, minimum=0.0, maximum=1e100) for w in weights]
+    weight_sum = math.fsum(shares)
     if weight_sum <= 0:
         raise ValueError("At least one region needs a positive weight to share the budget")
-    exact = [total_cents * w / weight_sum for w in weights]
+    if weight_sum < 1e-280:  # weights this small lose their digits in total × weight: scale them up (exactly)
+        shares = [math.ldexp(w, 600) for w in shares]
+        weight_sum = math.fsum(shares)
+    exact = [total * w / weight_sum for w in shares]
     floors = [math.floor(x) for x in exact]
-    short = total_cents - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (floors[i] - exact[i], i))
-    for i in order[:short]:
-        floors[i] += 1
+    short = total - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (floors[i] - exact[i], i))
+    for i in order[:short] if short >= 0 else order[short:]:  # a rounding error can leave a cent too many
+        floors[i] += 1 if short >= 0 else -1
     return floors
 
 
@@ -106,13 +117,20 @@ def _check_regions(regions: Sequence[Region], age_weights: Mapping[str, float]) 
     if not regions:
         raise ValueError("Enter at least one region")
     for band in AGE_BANDS:
-        check_number(f"The cost weight for ages {AGE_BAND_LABELS[band]}", age_weights.get(band), minimum=0.0)
+        label = f"The cost weight for ages {AGE_BAND_LABELS[band]}"
+        weight = check_number(label, age_weights.get(band), minimum=0.0, maximum=MAX_AGE_WEIGHT)
+        if 0 < weight < MIN_AGE_WEIGHT:  # so small the need-weighted populations round to nobody
+            raise ValueError(f"{label} must be 0 or at least {MIN_AGE_WEIGHT:g} (got {weight:g})")
     for region in regions:
-        check_number(f"{region.name}: additional-need index", region.additional_need_index, minimum=0.0)
-        check_number(f"{region.name}: unavoidable-cost factor", region.unavoidable_cost_factor, minimum=0.0)
-        check_number(f"{region.name}: past spending", region.past_spending, minimum=0.0)
+        check_number(
+            f"{region.name}: additional-need index", region.additional_need_index, minimum=0.0, maximum=100.0
+        )
+        check_number(
+            f"{region.name}: unavoidable-cost factor", region.unavoidable_cost_factor, minimum=0.0, maximum=100.0
+        )
+        check_number(f"{region.name}: past spending", region.past_spending, minimum=0.0, maximum=1e13)
         for band, count in region.population.items():
-            check_number(f"{region.name}: population {AGE_BAND_LABELS[band]}", count, minimum=0)
+            check_number(f"{region.name}: population {AGE_BAND_LABELS[band]}", count, minimum=0, maximum=1e10)
 
 
 def allocate_regions(
@@ -127,26 +145,10 @@ def allocate_regions(
     import pandas as pd
 
     regions = tuple(regions) if regions is not None else load_regions()
-    weights = dict(age_weights or ILLUSTRATIVE_AGE_WEIGHTS)
-    _check_regions(regions, weights)
-    budget = check_number("The budget", budget, minimum=0.0, maximum=1e13)
-    pace = check_fraction("The pace of change", pace)
-    if method not in METHODS:
-        raise ValueError(f"Unknown allocation method {method!r}: choose one of {', '.join(METHODS)}")
-    budget_cents = round(budget * 100)
-
-    population = [float(r.total_population) for r in regions]
-    need = [weighted_population(r, weights) for r in regions]
-    past = [r.past_spending for r in regions]
-    if math.fsum(population) <= 0:
-        raise ValueError("The regions have no population to share the budget between")
-    basis = {"population": population, "past_spending": past, "needs": need}[method]
-    target = split_cents(budget_cents, basis)
-    baseline = split_cents(budget_cents, past) if math.fsum(past) > 0 else target
-    # Stepping every region the same fraction of its gap keeps the total at the budget; split_cents repairs the
-    # rounding so the regions still add up to the cent.
-    stepped = [b + pace * (t - b) for b, t in zip(baseline, target, strict=True)]
-    allocation = split_cents(budget_cents, stepped) if math.fsum(stepped) > 0 else target
+    split = _split_budget(regions, budget, method, pace, age_weights)
+    budget, pace, weights = split.budget, split.pace, split.weights
+    population, need, past = split.population, split.need, split.past
+    baseline, target, allocation = split.baseline, split.target, split.allocation
 
     mean_need_per_head = math.fsum(need) / math.fsum(population)
     frame = pd.DataFrame(
@@ -171,10 +173,69 @@ def allocate_regions(
     )
     frame["distance_from_target"] = frame["allocation"] - frame["target"]
     frame["distance_from_target_pct"] = frame["distance_from_target"] / frame["target"].where(frame["target"] > 0)
-    per_need = frame["per_weighted_person"].dropna()
-    equity = float(per_need.max() / per_need.min()) if len(per_need) and per_need.min() > 0 else math.inf
+    equity = _equity_ratio(frame)
     explanation = _explain(method, budget, pace, weights, frame, equity, regions[0])
     return RegionAllocation(method, budget, pace, frame, equity, explanation)
+
+
+def _equity_ratio(frame: pd.DataFrame) -> float:
+    """Highest ÷ lowest allocation per need-weighted person. A region given nothing counts as given one cent, the
+    least a split in whole cents can give, so the ratio stays a (huge) number instead of infinity."""
+    rows = frame[frame["weighted_population"] > 0]
+    if rows.empty or not (rows["allocation"] > 0).any():  # no need to compare, or no money: every region is equal
+        return 1.0
+    per_need = rows["allocation"].clip(lower=0.01) / rows["weighted_population"]
+    return float(per_need.max() / per_need.min())
+
+
+@dataclass(frozen=True)
+class _Split:
+    """The budget split in whole cents, with the checked inputs (plain lists: no DataFrame)."""
+
+    budget: float
+    pace: float
+    weights: dict[str, float]
+    population: list[float]
+    need: list[float]
+    past: list[float]
+    baseline: list[int]
+    target: list[int]
+    allocation: list[int]
+
+    def per_person(self, regions: Sequence[Region]) -> list[float]:
+        """Allocation per person in each region (NaN where nobody lives), as ``allocate_regions``' frame has it."""
+        return [
+            a / 100 / r.total_population if r.total_population > 0 else math.nan
+            for a, r in zip(self.allocation, regions, strict=True)
+        ]
+
+
+def _split_budget(
+    regions: Sequence[Region], budget: float, method: str, pace: float, age_weights: Mapping[str, float] | None
+) -> _Split:
+    weights = dict(age_weights or ILLUSTRATIVE_AGE_WEIGHTS)
+    _check_regions(regions, weights)
+    budget = check_number("The budget", budget, minimum=0.0, maximum=1e13)
+    pace = check_fraction("The pace of change", pace)
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"Unknown allocation method {method!r}: choose one of {', '.join(METHODS)}")
+    budget_cents = round(budget * 100)
+
+    population = [float(r.total_population) for r in regions]
+    need = [weighted_population(r, weights) for r in regions]
+    past = [r.past_spending for r in regions]
+    if math.fsum(population) <= 0:
+        raise ValueError("The regions have no population to share the budget between")
+    if math.fsum(need) <= 0:  # every cost weight at zero: nothing to divide by
+        raise ValueError("Give at least one age group a cost per head above zero")
+    basis = {"population": population, "past_spending": past, "needs": need}[method]
+    target = split_cents(budget_cents, basis)
+    baseline = split_cents(budget_cents, past) if math.fsum(past) > 0 else target
+    # Stepping every region the same fraction of its gap keeps the total at the budget; split_cents repairs the
+    # rounding so the regions still add up to the cent.
+    stepped = [b + pace * (t - b) for b, t in zip(baseline, target, strict=True)]
+    allocation = split_cents(budget_cents, stepped) if math.fsum(stepped) > 0 else target
+    return _Split(budget, pace, weights, population, need, past, baseline, target, allocation)
 
 
 def allocation_by_method(
@@ -192,13 +253,13 @@ def allocation_by_method(
     import pandas as pd
 
     regions = tuple(regions) if regions is not None else load_regions()
+    # Only the per-person column of each split is needed: no DataFrame (or explanation) per method.
     columns: dict[str, object] = {}
     for method in METHODS:
-        result = allocate_regions(regions, budget=budget, method=method, pace=1.0, age_weights=age_weights)
-        columns["region"] = result.frame["region"]
-        columns[method if method != "needs" else "needs_target"] = result.frame["per_person"]
-    paced = allocate_regions(regions, budget=budget, method="needs", pace=pace, age_weights=age_weights)
-    columns["needs_paced"] = paced.frame["per_person"]
+        split = _split_budget(regions, budget, method, 1.0, age_weights)
+        columns["region"] = [r.name for r in regions]
+        columns[method if method != "needs" else "needs_target"] = split.per_person(regions)
+    columns["needs_paced"] = _split_budget(regions, budget, "needs", pace, age_weights).per_person(regions)
     return pd.DataFrame(columns)
 
 
@@ -273,7 +334,7 @@ def _explain(
     gap = float(farthest["distance_from_target_pct"])
     where = (
         "Every region is at its target."
-        if abs(gap) < 0.0005
+        if not abs(gap) >= 0.0005  # NaN when every target is $0 (a $0 budget): all are at target
         else f"{farthest['region']} is farthest from its target ({percent(abs(gap), 1)} "
         f"{'above' if gap > 0 else 'below'})."
     )
