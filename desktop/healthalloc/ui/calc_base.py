@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -570,6 +571,27 @@ def export_csv(frame: Any, path: str) -> None:
     from healthalloc.core.files import atomic_write_text
 
     atomic_write_text(path, frame.to_csv(index=False))
+
+
+def text_label(text: str = "", role: str = "") -> QLabel:
+    """A wrapping, selectable label; ``role`` picks a style from the theme (muted, title, result, error...)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+def scroll_area(widget: QWidget, *, frame: bool = True) -> QScrollArea:
+    """``widget`` in a vertical scroll area (no horizontal scrolling), with or without a frame."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    if not frame:
+        area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
 
 
 class Debouncer(QObject):

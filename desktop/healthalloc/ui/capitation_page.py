@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -61,7 +60,16 @@ from healthalloc.core.explain import money
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
 from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
-from healthalloc.ui.calc_base import CalculatorPage, ChartView, FrameView, InputForm, MathPanel
+from healthalloc.ui.calc_base import (
+    CalculatorPage,
+    ChartView,
+    FrameView,
+    InputForm,
+    MathPanel,
+)
+from healthalloc.ui.calc_base import (
+    text_label as _label,
+)
 from healthalloc.ui.context import AppContext
 
 PANEL_FORM_INPUTS = tuple(spec for spec in PANEL_INPUTS if spec not in PANEL_COUNT_INPUTS)
@@ -69,15 +77,6 @@ MEMBER_FORM_INPUTS = tuple(spec for spec in MEMBER_INPUTS if spec.kind != "list"
 MEMBER_WHO_INPUTS = tuple(spec for spec in MEMBER_FORM_INPUTS if spec.name in ("age", "sex", "model", "segment"))
 MEMBER_PAY_INPUTS = tuple(spec for spec in MEMBER_FORM_INPUTS if spec not in MEMBER_WHO_INPUTS)
 TAB_TITLES = {"member": "Member", "panel": "Panel", "regions": "Regions"}
-
-
-def _label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class ConditionChecklist(QWidget):

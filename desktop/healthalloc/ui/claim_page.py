@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -63,7 +61,20 @@ from healthalloc.core.explain import money
 from healthalloc.core.inputs import defaults, validate_inputs
 from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
-from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, InputForm, MathPanel
+from healthalloc.ui.calc_base import (
+    CalculatorPage,
+    ChartView,
+    Debouncer,
+    FrameView,
+    InputForm,
+    MathPanel,
+)
+from healthalloc.ui.calc_base import (
+    scroll_area as _scrolling,
+)
+from healthalloc.ui.calc_base import (
+    text_label as _label,
+)
 from healthalloc.ui.context import AppContext
 
 TABS = {"claim": "One claim", "year": "A year of claims"}
@@ -88,23 +99,6 @@ MONEY_COLUMNS = (
     "patient_ytd",
     "plan_ytd",
 )
-
-
-def _label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(widget)
-    return scroll
 
 
 class JourneyView(QWidget):

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QSignalBlocker, Qt, Slot
+from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,22 +26,25 @@ from healthalloc.core import flow
 from healthalloc.core.blit import BlitLayer
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
 from healthalloc.core.palette import ThemeColors
-from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, MathPanel
+from healthalloc.ui.calc_base import (
+    CalculatorPage,
+    ChartView,
+    Debouncer,
+    FrameView,
+    MathPanel,
+)
+from healthalloc.ui.calc_base import (
+    scroll_area as _scrolling,
+)
+from healthalloc.ui.calc_base import (
+    text_label as _label,
+)
 from healthalloc.ui.context import AppContext
 
 TABS = {"flow": "Flow", "who-pays": "Who pays for…", "tables": "Tables"}
 NO_BAND = "No flow highlighted."
 # Pictures kept per chart, one per (year, measure) shown: going back to one is a blit, not a redraw (~2 MB each).
 KEEP_PICTURES = 4
-
-
-def _label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 def _combo(spec: InputSpec) -> QComboBox:
@@ -53,14 +55,6 @@ def _combo(spec: InputSpec) -> QComboBox:
     combo.setAccessibleName(spec.label)
     combo.setToolTip(f"Source: {spec.source}" if spec.source else spec.label)
     return combo
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(widget)
-    return scroll
 
 
 class MoneyFlowPage(CalculatorPage):

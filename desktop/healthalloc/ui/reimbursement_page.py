@@ -14,12 +14,10 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -65,7 +63,18 @@ from healthalloc.core.reimbursement.tabs import (
     parse_link,
     presets_for,
 )
-from healthalloc.ui.calc_base import CalculatorPage, ChartView, Debouncer, FrameView, InputForm, MathPanel
+from healthalloc.ui.calc_base import (
+    CalculatorPage,
+    ChartView,
+    Debouncer,
+    FrameView,
+    InputForm,
+    MathPanel,
+    scroll_area,
+)
+from healthalloc.ui.calc_base import (
+    text_label as _label,
+)
 from healthalloc.ui.context import AppContext
 
 LEFT_WIDTH = 320
@@ -117,24 +126,6 @@ TRACK_HEADERS = {
     "net": "Net to the ACO\n(− = owed)",
     "medicare_keeps": "Medicare's\nnet result",
 }
-
-
-def _label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
-def _scroll(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setWidget(widget)
-    return area
 
 
 @dataclass
@@ -255,7 +246,7 @@ class ReimbursementPage(CalculatorPage):
             box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         left_layout.addWidget(form)
         left_layout.addStretch(1)
-        left_scroll = _scroll(left)
+        left_scroll = scroll_area(left, frame=False)
         left_scroll.setFixedWidth(LEFT_WIDTH)
         row.addWidget(left_scroll)
 
@@ -271,7 +262,7 @@ class ReimbursementPage(CalculatorPage):
         error.setVisible(False)
         for item in (headline, detail, notes, error):
             results.addWidget(item)
-        row.addWidget(_scroll(right), 1)
+        row.addWidget(scroll_area(right, frame=False), 1)
         return TabView(tab, widget, form, results, headline, detail, notes, error, MathPanel(), combo)
 
     def _add_chart(
