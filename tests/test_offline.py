@@ -44,6 +44,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         _attempts.append(f"socket created {args!r}"[:200])
         raise NetworkUsed("the app tried to use the network")
 
+    # Modules that subclass socket.socket at import time must be imported before it is replaced (in a fresh
+    # virtual environment nothing has imported ssl yet, and 'class SSLSocket(socket)' would fail).
+    import ssl  # noqa: F401
+    import urllib.request  # noqa: F401
+
     for name in ("socket", "create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
         monkeypatch.setattr(socket, name, refuse)
     opened: list[str] = []

@@ -36,7 +36,8 @@ def nice_ceiling(value: float) -> float:
     if not math.isfinite(value) or value <= 0:
         return 0.0
     scale = 10.0 ** math.floor(math.log10(value))
-    return next(step * scale for step in NICE_STEPS if step * scale >= value * (1 - 1e-12))
+    # A subnormal value (5e-324) makes the power of ten underflow to 0: then the value itself is the limit.
+    return next((step * scale for step in NICE_STEPS if step * scale >= value * (1 - 1e-12)), value)
 
 
 def sticky_limit(current: float | None, needed: float) -> float:

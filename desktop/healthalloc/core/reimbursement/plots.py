@@ -89,7 +89,8 @@ def nice_ceiling(value: float) -> float:
     if value <= 0:
         raise ValueError(f"nice_ceiling needs a positive number, not {value!r}")
     power = 10.0 ** math.floor(math.log10(value))
-    return next(step * power for step in NICE_STEPS if step * power >= value * (1 - 1e-12))
+    # A subnormal value (5e-324) makes the power of ten underflow to 0: then the value itself is the limit.
+    return next((step * power for step in NICE_STEPS if step * power >= value * (1 - 1e-12)), value)
 
 
 def steady_limits(
