@@ -203,9 +203,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ search, notes, time spent (learning loop)
     def _install_learning_tools(self) -> None:
         from healthalloc.ui.notes_panel import NotesPanel
-        from healthalloc.ui.search_popup import SearchPopup
 
-        self.search_popup = SearchPopup(self.ctx, self, find_in_page=self._find_in_lesson)
+        self._search_popup: Any = None  # made on first use (see search_popup): nothing to build before first paint
         self.ctx.search_requested.connect(self.show_search)
         search = self._action("&Search the course…", self.show_search, ["Ctrl+K", QKeySequence.StandardKey.Find])
         review = self._action("&Review what I missed", lambda: self.open_page("quiz", {"mode": "review"}))
@@ -224,6 +223,15 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.notes_action)
         self._lesson_clock: tuple[str, float] | None = None
         self.stack.currentChanged.connect(self._on_stack_current_changed)
+
+    @property
+    def search_popup(self) -> Any:
+        """The Ctrl+K search box, created the first time it is wanted."""
+        if self._search_popup is None:
+            from healthalloc.ui.search_popup import SearchPopup
+
+            self._search_popup = SearchPopup(self.ctx, self, find_in_page=self._find_in_lesson)
+        return self._search_popup
 
     @Slot()
     def show_search(self, text: str = "") -> None:
