@@ -99,7 +99,26 @@ def fitted_font(text: str, width: float, pixels: int, *, bold: bool = False) -> 
     return font
 
 
-class NodeItem(QGraphicsItem):
+class _SelectOnClickOrEnter(QGraphicsItem):
+    """A map item that opens its card when clicked, or on Enter/Space when it has the keyboard focus."""
+
+    page: MapHost
+    item_id: str
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.page.select(self.item_id)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.page.select(self.item_id)
+            event.accept()
+        else:
+            event.ignore()
+
+
+class NodeItem(_SelectOnClickOrEnter):
     """One actor: a rounded box with its name and a one-line description."""
 
     def __init__(self, node: Node, page: MapHost) -> None:
@@ -166,18 +185,6 @@ class NodeItem(QGraphicsItem):
         self.update()
         super().hoverLeaveEvent(event)
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        self.page.select(self.item_id)
-        event.accept()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.page.select(self.item_id)
-            event.accept()
-        else:
-            event.ignore()
-
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.update()
         self.page.announce_focus(self.node.label, self.node.short)
@@ -188,7 +195,7 @@ class NodeItem(QGraphicsItem):
         super().focusOutEvent(event)
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(_SelectOnClickOrEnter):
     """One flow: a curved arrow whose colour and dash pattern show its kind."""
 
     def __init__(self, edge: Edge, route: EdgeRoute, page: MapHost) -> None:
@@ -252,18 +259,6 @@ class EdgeItem(QGraphicsItem):
         self.update()
         self.page.update_labels()
         super().hoverLeaveEvent(event)
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        self.page.select(self.item_id)
-        event.accept()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.page.select(self.item_id)
-            event.accept()
-        else:
-            event.ignore()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.update()
