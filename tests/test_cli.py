@@ -65,13 +65,26 @@ def test_missing_xcb_libraries_print_the_apt_line(
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    monkeypatch.setattr(
-        app.ctypes.util, "find_library", lambda name: None if name == "xcb-cursor" else f"lib{name}.so"
-    )
+    monkeypatch.setattr(app, "_library_present", lambda name: name != "xcb-cursor")
     assert app.main([]) == 1
     err = capsys.readouterr().err
     assert app.APT_LINE in err
     assert "libxcb-cursor" in err
+
+
+def test_a_library_is_found_in_the_usual_folders_or_by_ldconfig(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import ctypes.util
+
+    (tmp_path / "libxcb-icccm.so.4").write_bytes(b"")
+    monkeypatch.setattr(app, "LIBRARY_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: "libxcb-keysyms.so.1" if name == "xcb-keysyms" else None
+    )
+    assert app._library_present("xcb-icccm")  # found by name in the folder, ldconfig not asked
+    assert app._library_present("xcb-keysyms")  # not in the folder: ldconfig knows it
+    assert not app._library_present("xcb-cursor")
 
 
 def test_bad_size_is_refused() -> None:

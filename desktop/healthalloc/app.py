@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import os
 import sys
 from collections.abc import Sequence
@@ -71,7 +70,21 @@ def missing_xcb_libraries() -> list[str]:
         return []
     if not os.environ.get("DISPLAY") or (os.environ.get("WAYLAND_DISPLAY") and not platform):
         return []
-    return [name for name in XCB_LIBRARIES if ctypes.util.find_library(name) is None]
+    return [name for name in XCB_LIBRARIES if not _library_present(name)]
+
+
+LIBRARY_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64")
+
+
+def _library_present(name: str) -> bool:
+    """``lib<name>.so*`` in a usual folder; else ask ``ctypes.util.find_library`` (it runs ``ldconfig``: slow)."""
+    import glob
+
+    if any(glob.glob(f"{folder}/lib{name}.so*") for folder in LIBRARY_DIRS):
+        return True
+    import ctypes.util
+
+    return ctypes.util.find_library(name) is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

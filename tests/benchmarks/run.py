@@ -73,6 +73,9 @@ def measure_startup(runs: int = 5) -> dict[str, Any]:
             "HEALTHALLOC_DATA_DIR": data,
             "HEALTHALLOC_EXIT_AFTER_FIRST_PAINT": "1",
         }
+        # An installed app has its bytecode compiled (pip does it at install; Python caches it on first run).
+        # With PYTHONDONTWRITEBYTECODE set, every run would compile our modules from source: not what users see.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         bare_script = Path(data) / "bare.py"
         bare_script.write_text(BARE_QT)
         app_cmd = [sys.executable, "-m", "healthalloc", "--page", "overview"]

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -592,22 +592,3 @@ def scroll_area(widget: QWidget, *, frame: bool = True) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     return area
-
-
-class Debouncer(QObject):
-    """Call ``callback`` once, ``msec`` after the last :meth:`trigger` (typing, dragging)."""
-
-    def __init__(self, msec: int, callback: Callable[[], None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(msec)
-        self._timer.timeout.connect(callback)
-
-    def trigger(self) -> None:
-        self._timer.start()
-
-    def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._timer.timeout.emit()

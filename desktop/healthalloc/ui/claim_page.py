@@ -64,7 +64,6 @@ from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import (
     CalculatorPage,
     ChartView,
-    Debouncer,
     FrameView,
     InputForm,
     MathPanel,
@@ -76,6 +75,7 @@ from healthalloc.ui.calc_base import (
     text_label as _label,
 )
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.debounce import Debouncer
 
 TABS = {"claim": "One claim", "year": "A year of claims"}
 PARTY_LABELS = {

@@ -240,11 +240,8 @@ class LessonPage(QWidget):
         nav.addStretch(1)
         self.quiz_button = QPushButton("Check your understanding")
         self.quiz_button.setAccessibleName("Check your understanding: this lesson's quiz")
+        self.quiz_button.setToolTip("Questions on this lesson, with feedback as you go")
         self.quiz_button.clicked.connect(lambda: self.ctx.open_link(f"page:quiz?lesson={self.lesson.id}"))
-        quizzes = getattr(ctx, "quizzes", None)
-        count = len(quizzes.for_lesson(lesson.id)) if quizzes is not None else 0
-        self.quiz_button.setToolTip(f"{count} questions on this lesson, with feedback as you go")
-        self.quiz_button.setVisible(count > 0)
         nav.addWidget(self.quiz_button)
         nav.addWidget(self.next_button)
         layout.addLayout(nav)
@@ -261,6 +258,8 @@ class LessonPage(QWidget):
             self.browser.first_painted.connect(
                 self._add_links_after_first_paint, Qt.ConnectionType.QueuedConnection
             )
+        else:
+            self._update_quiz_button()
         ctx.theme_changed.connect(self._on_theme_changed)
         ctx.zoom_changed.connect(self._on_theme_changed)
 
@@ -284,6 +283,14 @@ class LessonPage(QWidget):
         """Load the glossary and quizzes (once per session), then render again with links and prompts."""
         self._plain_first_frame = False
         self.render()
+        self._update_quiz_button()
+
+    def _update_quiz_button(self) -> None:
+        """Count this lesson's questions (the quizzes are parsed after the first paint; until then it shows)."""
+        quizzes = getattr(self.ctx, "quizzes", None)
+        count = len(quizzes.for_lesson(self.lesson.id)) if quizzes is not None else 0
+        self.quiz_button.setToolTip(f"{count} questions on this lesson, with feedback as you go")
+        self.quiz_button.setVisible(count > 0)
 
     def show_chart_numbers(self, chart_id: str) -> str:
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""

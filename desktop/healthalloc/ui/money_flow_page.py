@@ -29,7 +29,6 @@ from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import (
     CalculatorPage,
     ChartView,
-    Debouncer,
     FrameView,
     MathPanel,
 )
@@ -40,6 +39,7 @@ from healthalloc.ui.calc_base import (
     text_label as _label,
 )
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.debounce import Debouncer
 
 TABS = {"flow": "Flow", "who-pays": "Who pays for…", "tables": "Tables"}
 NO_BAND = "No flow highlighted."

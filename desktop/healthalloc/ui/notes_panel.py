@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from healthalloc.core.content import Lesson
-from healthalloc.ui.calc_base import Debouncer
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.debounce import Debouncer
 
 SAVE_DELAY_MS = 500
 LINK_ROLE = Qt.ItemDataRole.UserRole

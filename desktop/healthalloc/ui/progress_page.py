@@ -41,8 +41,9 @@ from healthalloc.core.report import (
     to_csv,
     to_html,
 )
-from healthalloc.ui.calc_base import ChartView, Debouncer
+from healthalloc.ui.calc_base import ChartView
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.debounce import Debouncer
 
 NAME_KEY = "student_name"
 CHART_URL = "report-chart.png"

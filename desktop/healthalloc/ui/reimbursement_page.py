@@ -66,7 +66,6 @@ from healthalloc.core.reimbursement.tabs import (
 from healthalloc.ui.calc_base import (
     CalculatorPage,
     ChartView,
-    Debouncer,
     FrameView,
     InputForm,
     MathPanel,
@@ -76,6 +75,7 @@ from healthalloc.ui.calc_base import (
     text_label as _label,
 )
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.debounce import Debouncer
 
 LEFT_WIDTH = 320
 DESCRIBE_AFTER_MS = 200  # the math and the text for screen readers follow a dragged slider once it rests this long
