@@ -7,7 +7,6 @@ still loads.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -230,6 +229,8 @@ def _validate_meta(meta: dict[str, Any], front_text: str, path: Path) -> None:
     allowed = set(REQUIRED_KEYS) | set(OPTIONAL_KEYS)
     for key in meta:
         if key not in allowed:
+            import difflib  # only when a key is wrong: not worth its import at start-up
+
             guess = difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f' (did you mean "{guess[0]}"?)' if guess else f" (allowed: {', '.join(REQUIRED_KEYS)})"
             raise ContentError(path, _key_line(front_text, key), f'unknown key "{key}"{hint}')

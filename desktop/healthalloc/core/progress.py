@@ -13,7 +13,6 @@ If the folder cannot be written (read-only, disk full) the store keeps working i
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sqlite3
@@ -531,6 +530,8 @@ class ProgressStore:
     # ------------------------------------------------------------------ quizzes
     def record_answer(self, lesson_id: str, question_id: str, correct: bool, answer: object) -> None:
         """Store one answer and move the question between Leitner boxes, in one transaction."""
+        import json  # imported here, not at start-up
+
         now = time.time()
         with self._tx() as conn:
             conn.execute(

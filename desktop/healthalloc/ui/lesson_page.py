@@ -443,7 +443,9 @@ class LessonPage(QWidget):
                 self.scroll_to_section(state.last_section)
         finally:
             self._restoring = False
-        self.save_position()
+        # Remembered shortly after, not now: a database write would hold up the window's first paint. Leaving the
+        # lesson or closing the window saves at once (save_position), so nothing is lost.
+        self._save_timer.start()
 
     def scroll_fraction(self) -> float:
         bar = self.browser.verticalScrollBar()

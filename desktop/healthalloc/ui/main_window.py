@@ -28,7 +28,6 @@ from healthalloc.core.links import parse_link
 from healthalloc.core.progress import StoreUnavailable
 from healthalloc.ui import registry
 from healthalloc.ui.context import AppContext
-from healthalloc.ui.error_page import ContentErrorPage
 from healthalloc.ui.lesson_page import LessonPage
 from healthalloc.ui.menus import add_file_actions, add_present_actions
 from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
@@ -278,6 +277,8 @@ class MainWindow(QMainWindow):
             lesson_page.navigate_requested.connect(self.open_page)
             widget = lesson_page
         elif page_id in self.ctx.course.broken:
+            from healthalloc.ui.error_page import ContentErrorPage
+
             widget = ContentErrorPage(page_id, self.ctx.course.broken[page_id])
         else:
             spec = registry.page_spec(page_id)
