@@ -63,6 +63,24 @@ def test_a_full_disk_is_reported_in_the_status_bar_not_raised(window: MainWindow
     # A small change may still fit in a page with room to spare; if it did not fit, the student is told.
     saved = "policy" in store.completed_lessons()
     assert saved or "could not be saved" in window.statusBar().currentMessage()
+    assert page.complete_box.isChecked() == saved  # the tick never claims what was not saved
+
+
+def test_the_finished_tick_goes_back_when_it_cannot_be_saved(window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.progress import StoreUnavailable
+
+    window.open_page("policy")
+    page = window.stack.currentWidget()
+    assert isinstance(page, LessonPage) and not page.complete_box.isChecked()
+
+    def refuse(*_args: object) -> None:
+        raise StoreUnavailable("Your progress could not be saved: the disk is full.")
+
+    monkeypatch.setattr(window.ctx.store, "set_completed", refuse)
+    page.complete_box.click()
+    assert not page.complete_box.isChecked()
+    assert "could not be saved" in window.statusBar().currentMessage()
+    assert "policy" not in window.ctx.store.completed_lessons()
 
 
 def test_an_unusable_data_folder_is_shown_for_the_whole_session(window: MainWindow, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

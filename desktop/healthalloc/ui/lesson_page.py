@@ -467,6 +467,10 @@ class LessonPage(QWidget):
     def _on_complete_toggled(self, checked: bool) -> None:
         if self.ctx.save(lambda: self.ctx.store.set_completed(self.lesson.id, checked)):
             self.ctx.progress_changed.emit(self.lesson.id)
+        else:  # not saved (the status bar says why): the tick must not claim otherwise
+            self.complete_box.blockSignals(True)
+            self.complete_box.setChecked(not checked)
+            self.complete_box.blockSignals(False)
 
     def refresh_completed(self) -> None:
         with contextlib.suppress(RuntimeError):
