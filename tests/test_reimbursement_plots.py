@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,7 +22,6 @@ from healthalloc.core.reimbursement.plots import (
     draw_margin_curves,
     fee_parts,
     money_label,
-    nice_ceiling,
     nice_limits,
     steady_limits,
     update_comparison_bars,
@@ -125,14 +122,6 @@ def test_fee_drg_and_curves_draw() -> None:
 )
 def test_money_labels(value: float, text: str) -> None:
     assert money_label(value) == text
-
-
-@given(st.floats(1e-6, 1e12))
-def test_nice_ceiling_is_a_round_number_just_above(value: float) -> None:
-    nice = nice_ceiling(value)
-    assert value <= nice * (1 + 1e-9) and nice <= value * 4 / 3 * (1 + 1e-9)  # the widest step: 1.5 to 2
-    mantissa = nice / 10 ** math.floor(math.log10(nice) + 1e-12)
-    assert any(mantissa == pytest.approx(step) for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
 
 
 @given(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9), st.floats(-1e9, 1e9), st.floats(-1e9, 1e9))

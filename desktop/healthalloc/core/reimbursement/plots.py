@@ -10,11 +10,11 @@ numbers (:func:`nice_limits`), so a small change moves the bars, not the scale.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from healthalloc.core.live_chart import KEEP_WHILE_FILLED, nice_ceiling
 from healthalloc.core.palette import HATCHES, ThemeColors
 
 if TYPE_CHECKING:
@@ -81,18 +81,6 @@ def _legend_above(ax: Any, columns: int) -> None:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncols=columns, frameon=False)
 
 
-NICE_STEPS: tuple[float, ...] = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest round number ≥ ``value`` > 0: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten."""
-    if value <= 0:
-        raise ValueError(f"nice_ceiling needs a positive number, not {value!r}")
-    power = 10.0 ** math.floor(math.log10(value))
-    # A subnormal value (5e-324) makes the power of ten underflow to 0: then the value itself is the limit.
-    return next((step * power for step in NICE_STEPS if step * power >= value * (1 - 1e-12)), value)
-
-
 def steady_limits(
     current: tuple[float, float], low: float, high: float, *, pad_zero: bool = False
 ) -> tuple[float, float]:
@@ -101,7 +89,7 @@ def steady_limits(
     steps rather than on every move."""
     new = nice_limits(low, high, pad_zero=pad_zero)
     bottom, top = current
-    if bottom <= new[0] and new[1] <= top and new[1] - new[0] >= 0.4 * (top - bottom):
+    if bottom <= new[0] and new[1] <= top and new[1] - new[0] >= KEEP_WHILE_FILLED * (top - bottom):
         return bottom, top
     return new
 
