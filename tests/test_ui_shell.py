@@ -134,3 +134,14 @@ def test_garbage_settings_fall_back_to_defaults(qtbot, ctx) -> None:  # type: ig
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     assert win.current_page_id == ctx.course.lessons[0].id
+
+
+def test_a_page_named_on_the_command_line_is_the_only_page_built(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx.settings.setValue("ui/last_page", "policy")
+    restored = MainWindow(ctx)
+    qtbot.addWidget(restored)
+    assert restored.current_page_id == "policy"  # a normal start goes back to where the student was
+    named = MainWindow(ctx, reopen_last_page=False)
+    qtbot.addWidget(named)
+    assert named.pages == {} and named.current_page_id == ""
+    assert named.open_page("overview") and list(named.pages) == ["overview"]

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
         ctx.settings.setValue("ui/theme", args.theme)
         ctx.theme = resolve_theme(args.theme)
     apply_theme(app, ctx.theme, ctx.zoom)
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, reopen_last_page=not args.page)
     if args.page and not _open_cli_page(window, args.page):
         return 2
     if os.environ.get("HEALTHALLOC_EXIT_AFTER_FIRST_PAINT"):

@@ -43,7 +43,9 @@ def short_title(title: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, restore: bool = True) -> None:
+    def __init__(self, ctx: AppContext, *, restore: bool = True, reopen_last_page: bool = True) -> None:
+        """``restore``: size and place the window as last time and, with ``reopen_last_page``, open the page the
+        student left (off when the command line names the page: building two pages would delay the first paint)."""
         super().__init__()
         self.ctx = ctx
         self.settings: QSettings = ctx.settings
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         self._install_learning_tools()
         self._update_progress()
         if restore:
-            self._restore_window()
+            self._restore_window(reopen_last_page)
 
     # ------------------------------------------------------------------ building
     def _build_sidebar(self) -> None:
@@ -521,13 +523,15 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------ state
-    def _restore_window(self) -> None:
+    def _restore_window(self, reopen_last_page: bool = True) -> None:
         geometry = self.settings.value("ui/geometry")
         restored = False
         if isinstance(geometry, (QByteArray, bytes)):
             restored = self.restoreGeometry(QByteArray(geometry))
         if not restored:
             self.resize(1280, 800)
+        if not reopen_last_page:
+            return
         last = self.settings.value("ui/last_page", "")
         if not (isinstance(last, str) and last and self._safe_open(last)):
             self.continue_course()
