@@ -290,6 +290,14 @@ def _validate_meta(meta: dict[str, Any], front_text: str, path: Path) -> None:
 
 
 _FENCE = re.compile(r"^(```+|~~~+)\s*([\w-]*)\s*$")
+_TITLE_HEADING = re.compile(r"^#\s")
+
+
+def _fence(line: str) -> re.Match[str] | None:
+    """The fence a line opens or closes (```` ```lang ```` or ``~~~``), if any. Most lines start otherwise: a quick
+    look at the first characters spares the regular expression (the course is parsed before the first paint)."""
+    stripped = line.strip()
+    return _FENCE.match(stripped) if stripped[:3] in ("```", "~~~") else None
 
 
 def _split_sections(body: list[str], first_line: int, path: Path) -> tuple[str, list[Section]]:
@@ -297,7 +305,7 @@ def _split_sections(body: list[str], first_line: int, path: Path) -> tuple[str, 
     chunks: list[tuple[str, int, list[str]]] = [("", first_line, [])]
     in_fence = ""
     for offset, text in enumerate(body):
-        fence = _FENCE.match(text.strip())
+        fence = _fence(text)
         if fence:
             if not in_fence:
                 in_fence = fence.group(1)
@@ -306,7 +314,7 @@ def _split_sections(body: list[str], first_line: int, path: Path) -> tuple[str, 
         if not in_fence and text.startswith("## "):
             chunks.append((text[3:].strip(), first_line + offset, []))
             continue
-        if not in_fence and re.match(r"^#\s", text):
+        if not in_fence and text[:1] == "#" and _TITLE_HEADING.match(text):
             raise ContentError(
                 path, first_line + offset, 'use "## " for section headings; the title comes from the front matter'
             )
@@ -338,7 +346,7 @@ def _extract_blocks(lines: list[str], first_line: int, path: Path) -> tuple[str,
     charts: list[str] = []
     i = 0
     while i < len(lines):
-        fence = _FENCE.match(lines[i].strip())
+        fence = _fence(lines[i])
         if fence and fence.group(2) in SPECIAL_BLOCKS:
             kind = fence.group(2)
             start = i
