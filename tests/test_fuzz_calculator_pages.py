@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from healthalloc.ui.calc_base import ChartView, Debouncer
+from healthalloc.ui.calc_base import ChartView
+from healthalloc.ui.debounce import Debouncer
 from healthalloc.ui.main_window import MainWindow
 
 CALCULATOR_PAGES = ("capitation", "reimbursement", "claim", "money-flow")

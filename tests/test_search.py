@@ -103,3 +103,9 @@ def test_plain_text_strips_markdown() -> None:
 
 def test_tokens_fold_case_and_plurals() -> None:
     assert tokens("ACOs, Policies and the HCC's") == ["aco", "policy", "and", "the", "hcc"]
+
+
+def test_a_result_says_what_it_is_and_where(index: SearchIndex) -> None:
+    term = index.search("coinsurance")[0].document
+    assert term.where.startswith("Glossary · taught in ")
+    assert Document("page", "Glossary", "", "Glossary", "page:glossary").where == "Page"

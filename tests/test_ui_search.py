@@ -89,3 +89,87 @@ def test_hovering_a_glossary_link_describes_the_term(ctx: Any) -> None:
     assert "[coinsurance](glossary:coinsurance)" in linked
     assert ctx.question_prompt("overview-1")
     assert ctx.question_prompt("no-such-question") is None
+
+
+def _colour_pixels(image: Any, colour: str) -> int:
+    from PySide6.QtGui import QColor
+
+    wanted = QColor(colour).rgb()
+    step = 2  # every other pixel is plenty to find a marked word
+    return sum(
+        image.pixel(x, y) == wanted for y in range(0, image.height(), step) for x in range(0, image.width(), step)
+    )
+
+
+def test_each_row_reads_as_title_and_snippet_for_screen_readers(window: Any, qtbot: Any) -> None:
+    popup = _search(window, qtbot, "coinsurance")
+    model = popup.results.model()
+    index = model.index(0, 0)
+    first = popup._last_results[0]
+    expected = f"{first.document.title}: {first.snippet}"
+    assert index.data(Qt.ItemDataRole.DisplayRole) == expected
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == expected
+    assert index.data(Qt.ItemDataRole.AccessibleDescriptionRole).startswith("Glossary · ")
+
+
+def test_matched_words_are_marked_in_every_row_and_in_the_selected_one(window: Any, qtbot: Any) -> None:
+    previous = window.theme_choice()
+    try:
+        for choice in ("light", "dark"):
+            window.set_theme_choice(choice)
+            popup = _search(window, qtbot, "medicare")
+            row = next(i for i, r in enumerate(popup._last_results) if r.highlights)
+            popup.results.setCurrentRow(row)
+            popup.results.scrollToTop()
+            theme = window.ctx.theme
+            image = popup.results.viewport().grab().toImage()
+            assert _colour_pixels(image, theme.highlight) > 0  # the selected row, and marks in the others
+            assert _colour_pixels(image, theme.accent) > 0  # marks in the selected row stand out from it
+            qtbot.keyClick(popup.field, Qt.Key.Key_Escape)
+    finally:
+        window.set_theme_choice(previous)
+
+
+def test_long_titles_and_snippets_are_cut_at_a_word_with_an_ellipsis(window: Any, qtbot: Any) -> None:
+    window.resize(700, 700)
+    popup = _search(window, qtbot, "deductible")
+    view = popup.results
+    row = next(i for i, r in enumerate(popup._last_results) if r.document.kind == "quiz")
+    result = popup._last_results[row]
+    rect = view.visualRect(view.model().index(row, 0))
+    font = view.font()
+    fonts = popup.delegate.fonts(font)
+    width = rect.width() - 12
+    shown = popup.delegate.row(result, row, width, fonts)
+    assert shown.title.endswith("…") and result.document.title.startswith(shown.title[:-1])
+    assert fonts.title_metrics.horizontalAdvance(shown.title) <= width
+    layout = shown.snippet
+    assert 1 <= layout.lineCount() <= 2
+    assert all(layout.lineAt(i).naturalTextWidth() <= width for i in range(layout.lineCount()))
+    text = layout.text()
+    if text != result.snippet:
+        assert text.endswith("…") and result.snippet.startswith(text[:-1])
+
+
+def test_rows_grow_with_the_zoom_and_keys_still_choose(window: Any, qtbot: Any) -> None:
+    popup = _search(window, qtbot, "capitation")
+    view = popup.results
+    before = view.visualRect(view.model().index(0, 0)).height()
+    try:
+        window.set_zoom(1.5)
+        qtbot.waitUntil(lambda: view.visualRect(view.model().index(0, 0)).height() > before * 1.3, timeout=5000)
+    finally:
+        window.set_zoom(1.0)
+    qtbot.keyClick(popup.field, Qt.Key.Key_Down)
+    qtbot.keyClick(popup.field, Qt.Key.Key_Down)
+    qtbot.keyClick(popup.field, Qt.Key.Key_Up)
+    assert popup.current_result() is popup._last_results[1]
+
+
+def test_clicking_a_result_opens_it(window: Any, qtbot: Any) -> None:
+    popup = _search(window, qtbot, "coinsurance")
+    view = popup.results
+    centre = view.visualRect(view.model().index(0, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert not popup.isVisible()
+    assert window.pages["glossary"].current_term().term == "Coinsurance"

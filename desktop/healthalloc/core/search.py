@@ -70,6 +70,12 @@ class Document:
     text: str
     target: str
 
+    @property
+    def where(self) -> str:
+        """What kind of thing it is and where it lives: "Glossary · taught in Payers and providers"."""
+        kind = KIND_LABELS.get(self.kind, self.kind)
+        return f"{kind} · {self.context}" if self.context else kind
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -160,10 +166,10 @@ class SearchIndex:
                 value += 2.0
             ranked.append((value * KIND_WEIGHTS.get(document.kind, 1.0), doc))
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [self._result(self.documents[doc], value, query) for value, doc in ranked[:limit]]
+        pattern = _highlight_pattern(query)  # once per query, not once per result
+        return [self._result(self.documents[doc], value, query, pattern) for value, doc in ranked[:limit]]
 
-    def _result(self, document: Document, score: float, query: str) -> SearchResult:
-        pattern = _highlight_pattern(query)
+    def _result(self, document: Document, score: float, query: str, pattern: re.Pattern[str]) -> SearchResult:
         source = document.text or document.title
         phrase = (
             re.search(re.escape(" ".join(query.split())), source, re.IGNORECASE)

@@ -6,89 +6,107 @@ and selects the matched words there. The index (``core.search``) is built the fi
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtCore import QEvent, QMargins, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QHideEvent,
+    QImage,
+    QKeyEvent,
+    QMoveEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QGraphicsDropShadowEffect,
+    QGraphicsBlurEffect,
+    QGraphicsScene,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from healthalloc.core.search import KIND_LABELS, SearchResult
+from healthalloc.core.search import SearchResult
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.search_delegate import ResultDelegate, ResultList
 
-RESULT_ROLE = Qt.ItemDataRole.UserRole
-HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 POPUP_WIDTH = 720
+SHADOW_MARGIN = 24  # room round the card for the shadow to fade out
+SHADOW_BLUR = 12  # a blur effect's radius 12 matches the fall-off of the drop-shadow effect's 24 the popup had
+SHADOW_OFFSET = 4
+SHADOW_COLOUR = QColor(63, 63, 63, 180)  # QGraphicsDropShadowEffect's default, as the popup had
 HINT = "Search lessons, glossary terms, quiz questions and pages.  ↑ ↓ to choose · Enter to open · Esc to close"
 
 
-def result_html(result: SearchResult, *, muted: str, mark_background: str, mark_text: str) -> str:
-    """One result as rich text: title, where it is, and the snippet with the matched words marked."""
-    e = html.escape
-    document = result.document
-    pieces: list[str] = []
-    position = 0
-    for start, end in result.highlights:
-        pieces.append(e(result.snippet[position:start]))
-        pieces.append(
-            f"<span style='background-color:{mark_background}; color:{mark_text}; font-weight:600'>"
-            f"{e(result.snippet[start:end])}</span>"
+def shadow_pixmap(card: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
+    """A soft shadow for a rounded card of size ``card``, with room for the blur on every side."""
+    size = card.grownBy(QMargins(SHADOW_MARGIN, SHADOW_MARGIN, SHADOW_MARGIN, SHADOW_MARGIN))
+    scene = QGraphicsScene(0, 0, size.width(), size.height())
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(SHADOW_MARGIN, SHADOW_MARGIN, card.width(), card.height()), 8, 8)
+    item = scene.addPath(path, QPen(Qt.PenStyle.NoPen), QBrush(SHADOW_COLOUR))
+    blur = QGraphicsBlurEffect()
+    blur.setBlurRadius(SHADOW_BLUR)
+    blur.setBlurHints(QGraphicsBlurEffect.BlurHint.QualityHint)
+    item.setGraphicsEffect(blur)
+    image = QImage(size * device_pixel_ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(device_pixel_ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(0, 0, size.width(), size.height()), scene.sceneRect())
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+class PopupShadow(QWidget):
+    """The popup's drop shadow: a sibling under it that paints a pixmap made once per size.
+
+    A ``QGraphicsDropShadowEffect`` on the popup itself re-rendered and re-blurred the whole popup on every
+    keystroke and every blink of the cursor (about 5 ms a keystroke, more than the results list took).
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._pixmap: QPixmap | None = None
+        self.hide()
+
+    def follow(self, card: QWidget) -> None:
+        """Sit under ``card``, a little lower, with the blur showing round it; hidden when the card is."""
+        if not card.isVisible():
+            self.hide()
+            return
+        margins = QMargins(
+            SHADOW_MARGIN, SHADOW_MARGIN - SHADOW_OFFSET, SHADOW_MARGIN, SHADOW_MARGIN + SHADOW_OFFSET
         )
-        position = end
-    pieces.append(e(result.snippet[position:]))
-    kind = KIND_LABELS.get(document.kind, document.kind)
-    where = f"{kind} · {document.context}" if document.context else kind
-    title = document.title if len(document.title) <= 110 else document.title[:107].rstrip() + "…"
-    return f"<div><b>{e(title)}</b><br/><span style='color:{muted}'>{e(where)}</span><br/>{''.join(pieces)}</div>"
+        self.setGeometry(card.geometry().marginsAdded(margins))
+        self.stackUnder(card)
+        self.show()
 
-
-class ResultDelegate(QStyledItemDelegate):
-    """Draws a result's rich text (Qt's list items are plain text only)."""
-
-    def _document(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
-        document = QTextDocument()
-        document.setDefaultFont(option.font)  # type: ignore[attr-defined]
-        document.setDocumentMargin(6)
-        document.setHtml(str(index.data(HTML_ROLE)))
-        document.setTextWidth(max(200, option.rect.width()))  # type: ignore[attr-defined]
-        return document
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else QApplication.style()  # type: ignore[attr-defined]
-        text_option = QStyleOptionViewItem(option)
-        text_option.text = ""  # type: ignore[attr-defined]
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, text_option, painter, option.widget)  # type: ignore[attr-defined]
-        document = self._document(option, index)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))  # type: ignore[attr-defined]
-        painter.save()
-        painter.translate(option.rect.topLeft())  # type: ignore[attr-defined]
-        painter.setClipRect(QRectF(0, 0, option.rect.width(), option.rect.height()))  # type: ignore[attr-defined]
-        document.documentLayout().draw(painter, context)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        document = self._document(option, index)
-        return QSize(int(document.idealWidth()), int(document.size().height()) + 2)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        card = self.size().shrunkBy(QMargins(SHADOW_MARGIN, SHADOW_MARGIN, SHADOW_MARGIN, SHADOW_MARGIN))
+        ratio = self.devicePixelRatioF()
+        pixmap = self._pixmap
+        if (
+            pixmap is None
+            or pixmap.deviceIndependentSize().toSize() != self.size()
+            or pixmap.devicePixelRatio() != ratio
+        ):
+            self._pixmap = pixmap = shadow_pixmap(card, ratio)
+        painter = QPainter(self)
+        painter.setClipRegion(event.region())
+        painter.drawPixmap(0, 0, pixmap)
 
 
 class SearchPopup(QFrame):
@@ -104,10 +122,7 @@ class SearchPopup(QFrame):
         self.setAccessibleName("Search the course")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        shadow = QGraphicsDropShadowEffect(self)
-        shadow.setBlurRadius(24)
-        shadow.setOffset(0, 4)
-        self.setGraphicsEffect(shadow)
+        self.shadow = PopupShadow(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         self.field = QLineEdit()
@@ -118,14 +133,13 @@ class SearchPopup(QFrame):
         self.status = QLabel(HINT)
         self.status.setProperty("role", "muted")
         self.status.setWordWrap(True)
-        self.results = QListWidget()
+        self.results = ResultList()
         self.results.setAccessibleName("Search results")
-        self.results.setItemDelegate(ResultDelegate(self.results))
-        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.results.setUniformItemSizes(False)
-        self.results.setWordWrap(True)
-        self.results.itemActivated.connect(self._on_results_item_activated)
-        self.results.itemClicked.connect(self._on_results_item_activated)
+        self.delegate = ResultDelegate(ctx.theme, self.results)
+        self.results.setItemDelegate(self.delegate)
+        self.results.result_model.modelAboutToBeReset.connect(self.delegate.clear)
+        self.results.activated.connect(self._on_results_activated)
+        self.results.clicked.connect(self._on_results_activated)
         self.results.installEventFilter(self)
         layout.addWidget(self.field)
         layout.addWidget(self.status)
@@ -144,7 +158,7 @@ class SearchPopup(QFrame):
         theme = self.ctx.theme
         self.setStyleSheet(
             f"QFrame#search-popup {{ background: {theme.base}; border: 1px solid {theme.border}; border-radius: 8px; }}"
-            "QFrame#search-popup QListWidget { border: none; }"
+            "QFrame#search-popup QListView { border: none; }"
         )
 
     # ------------------------------------------------------------------ showing
@@ -153,11 +167,13 @@ class SearchPopup(QFrame):
         self.place()
         self.show()
         self.raise_()
-        if text:
-            self.field.setText(text)
+        self.shadow.follow(self)
+        if text and text != self.field.text():
+            self.field.setText(text)  # the results follow from textChanged
+        else:
+            self.update_results()
         self.field.setFocus()
         self.field.selectAll()
-        self.update_results()
 
     def place(self) -> None:
         parent = self.parentWidget()
@@ -170,6 +186,22 @@ class SearchPopup(QFrame):
     def close_popup(self) -> None:
         self.hide()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shadow.follow(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.shadow.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.shadow.follow(self)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self.shadow.follow(self)
+
     # ------------------------------------------------------------------ results
     @Slot(str)
     def _on_field_text_changed(self, _text: str) -> None:
@@ -179,20 +211,8 @@ class SearchPopup(QFrame):
     @Slot()
     def update_results(self) -> None:
         query = self.field.text()
-        self.results.clear()
         self._last_results = self.ctx.search_index().search(query) if query.strip() else []
-        theme = self.ctx.theme
-        for result in self._last_results:
-            item = QListWidgetItem()
-            item.setData(RESULT_ROLE, result)
-            item.setData(
-                HTML_ROLE,
-                result_html(
-                    result, muted=theme.muted_text, mark_background=theme.highlight, mark_text=theme.highlight_text
-                ),
-            )
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{result.document.title}. {result.snippet}")
-            self.results.addItem(item)
+        self.results.result_model.set_results(self._last_results)
         if not query.strip():
             self.status.setText(HINT)
         elif not self._last_results:
@@ -209,13 +229,11 @@ class SearchPopup(QFrame):
         return [r.document.title for r in self._last_results]
 
     def current_result(self) -> SearchResult | None:
-        item = self.results.currentItem()
-        result = item.data(RESULT_ROLE) if item is not None else None
-        return result if isinstance(result, SearchResult) else None
+        return self.results.current_result()
 
-    @Slot(QListWidgetItem)
-    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
-        self.results.setCurrentItem(item)
+    @Slot(QModelIndex)
+    def _on_results_activated(self, index: QModelIndex) -> None:
+        self.results.setCurrentIndex(index)
         self.open_current()
 
     def open_current(self) -> bool:
@@ -263,5 +281,7 @@ class SearchPopup(QFrame):
     @Slot(object)
     def _on_ctx_theme_changed(self, _theme: Any) -> None:
         self._style()
+        self.delegate.set_theme(self.ctx.theme)
+        self.results.viewport().update()
         if self.isVisible():
             self.update_results()
