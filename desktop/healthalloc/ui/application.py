@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from healthalloc import APP_NAME, ORG_NAME, __version__
 from healthalloc.core.content import load_course
@@ -101,6 +101,8 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
 def tell_about_store(window: QMainWindow, store: ProgressStore) -> None:
     """At start-up, say if the progress file was damaged (and where the old one is) or if nothing can be saved."""
     if store.recovered_from is not None:
+        from PySide6.QtWidgets import QMessageBox
+
         restore = (
             "\n\nTo go back to an earlier day's copy, use File ▸ Restore from backup…"
             if store.list_backups()
@@ -154,6 +156,8 @@ def _open_cli_page(window: object, spec: str) -> bool:
 
 def _open_cli_scenario(window: object, path: Path) -> None:
     """``healthalloc FILE``: open the scenario on its calculator; a bad file is explained, nothing changes."""
+    from PySide6.QtWidgets import QMessageBox
+
     from healthalloc.ui.exports import open_scenario_file
 
     problem = open_scenario_file(window, path)

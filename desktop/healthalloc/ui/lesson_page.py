@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QToolTip,
@@ -294,6 +293,8 @@ class LessonPage(QWidget):
 
     def show_chart_numbers(self, chart_id: str) -> str:
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
+        from PySide6.QtWidgets import QMessageBox
+
         text = self.browser.chart_text.get(chart_id) or render_chart_png(chart_id, self.ctx)[1]
         box = QMessageBox(QMessageBox.Icon.Information, "The numbers behind this figure", text, parent=self)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -347,6 +348,8 @@ class LessonPage(QWidget):
 
     @Slot(QUrl)
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         text = url.toString()
         if url.scheme().lower() in ("http", "https", "mailto"):
             answer = QMessageBox.question(

@@ -10,10 +10,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -315,6 +313,8 @@ class MainWindow(QMainWindow):
             try:
                 widget.apply_params(params)
             except ValueError as error:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.warning(
                     self, "Link not understood", f"This link's settings could not be used: {error}"
                 )
@@ -331,6 +331,8 @@ class MainWindow(QMainWindow):
             self.open_page(page_id)
 
     def open_link(self, url: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             link = parse_link(url)
         except ValueError as error:
@@ -408,6 +410,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def restore_from_backup(self) -> None:
         """File ▸ Restore from backup…: go back to one of the daily copies; the current file is kept aside."""
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
         store = self.ctx.store
         backups = store.list_backups()
         if not backups:
@@ -504,6 +508,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         rows = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in self.shortcut_rows)
         box = QMessageBox(self)
         box.setWindowTitle("Keyboard shortcuts")
@@ -513,6 +519,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About healthalloc",
