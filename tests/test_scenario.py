@@ -199,6 +199,8 @@ def test_the_command_line_file_opens_on_its_page(window, tmp_path: Path, monkeyp
     assert window.current_page_id == "capitation"
     assert window.stack.currentWidget().scenario()["member"]["age"] == 90
     shown: list[str] = []
-    monkeypatch.setattr(application.QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     application._open_cli_scenario(window, tmp_path / "nope.json")
     assert shown and "does not exist" in shown[0]
