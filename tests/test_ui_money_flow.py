@@ -146,7 +146,7 @@ def test_a_broken_data_file_is_named_on_the_page_instead_of_crashing(qtbot, ctx,
     def broken() -> None:
         raise flow.NHEDataError([problem])
 
-    monkeypatch.setattr(flow, "load_matrix", broken)
+    monkeypatch.setattr(flow, "matrix_records", broken)
     widget = MoneyFlowPage(ctx)
     qtbot.addWidget(widget)
     assert widget.intro.text() == "The spending data could not be loaded:\n" + problem

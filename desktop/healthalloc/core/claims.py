@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from healthalloc.core.checks import check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -446,12 +447,20 @@ class YearResult:
         """One row per claim: what was billed and allowed, each part of the patient's share, and running totals."""
         return _claims_frame(self.claims, with_month=True)
 
+    def table(self) -> Table:
+        """:meth:`frame` without pandas (what the calculator page shows)."""
+        return Table.from_records(_claims_rows(self.claims, with_month=True), CLAIM_COLUMNS)
+
     def monthly(self) -> pd.DataFrame:
         """Month by month: ``month``, ``patient_pays``, ``plan_pays``, ``balance_bill``, ``patient_ytd``,
         ``plan_ytd`` and ``marker`` (where the deductible was met and the cap reached)."""
         import pandas as pd
 
         return pd.DataFrame(self.monthly_rows())
+
+    def monthly_table(self) -> Table:
+        """:meth:`monthly` without pandas (what the calculator page shows)."""
+        return Table.from_records(self.monthly_rows(), MONTHLY_COLUMNS)
 
     def monthly_rows(self) -> list[dict[str, Any]]:
         """:meth:`monthly` as plain rows (one dict per month), for charts redrawn while a slider moves."""
@@ -483,9 +492,45 @@ class YearResult:
         return rows
 
 
+MONTHLY_COLUMNS = (
+    "month",
+    "claims",
+    "patient_pays",
+    "plan_pays",
+    "balance_bill",
+    "patient_ytd",
+    "plan_ytd",
+    "marker",
+)
+CLAIM_COLUMNS = (
+    "claim",
+    "month",
+    "service",
+    "service_type",
+    "billed",
+    "allowed",
+    "write_off",
+    "deductible_applied",
+    "coinsurance",
+    "copay",
+    "patient_pays",
+    "plan_pays",
+    "balance_bill",
+    "deductible_ytd",
+    "patient_ytd",
+    "deductible_met",
+    "cap_reached",
+)
+
+
 def _claims_frame(results: Sequence[ClaimResult], *, with_month: bool) -> pd.DataFrame:
     import pandas as pd
 
+    return pd.DataFrame(_claims_rows(results, with_month=with_month))
+
+
+def _claims_rows(results: Sequence[ClaimResult], *, with_month: bool) -> list[dict[str, Any]]:
+    """One dict per claim, keyed by :data:`CLAIM_COLUMNS` (without ``month`` and ``service`` unless asked)."""
     rows: list[dict[str, Any]] = []
     for number, r in enumerate(results, 1):
         row: dict[str, Any] = {"claim": number}
@@ -508,7 +553,7 @@ def _claims_frame(results: Sequence[ClaimResult], *, with_month: bool) -> pd.Dat
             cap_reached=r.cap_reached,
         )
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def adjudicate_year(

@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from healthalloc.core.palette import HATCHES, ThemeColors
+from healthalloc.core.table import Table, read_csv
 
 # chart id → "module:function"; each function is ``draw(figure, theme) -> str`` returning a text alternative.
 CHARTS: dict[str, str] = {
@@ -27,16 +28,20 @@ def draw_chart(chart_id: str, figure: Any, theme: ThemeColors) -> str:
 
 def intl_spending_frame() -> Any:
     """WHO GHED 2022: current health expenditure as % of GDP and per person (US$), seven countries."""
-    import pandas as pd
+    return intl_spending().to_frame()
 
+
+def intl_spending() -> Table:
+    """:func:`intl_spending_frame` without pandas, lowest share of GDP first."""
     from healthalloc.core.resources import data_file
 
-    frame = pd.read_csv(data_file("intl_health_spending_2022.csv"))
-    return frame.sort_values("current_health_expenditure_pct_gdp", ascending=True).reset_index(drop=True)
+    header, rows = read_csv(data_file("intl_health_spending_2022.csv"))
+    rows.sort(key=lambda row: row["current_health_expenditure_pct_gdp"])
+    return Table.from_records(rows, header)
 
 
 def draw_intl_spending(figure: Any, theme: ThemeColors) -> str:
-    frame = intl_spending_frame()
+    frame = intl_spending()
     figure.clear()
     left, right = figure.subplots(1, 2, sharey=True)
     countries = list(frame["country"])
@@ -60,7 +65,8 @@ def draw_intl_spending(figure: Any, theme: ThemeColors) -> str:
         ax.tick_params(axis="y", length=0)
     figure.suptitle("Current health expenditure, 2022 (WHO GHED; the US is hatched)", color=theme.text)
     lines = ["Current health expenditure, 2022, WHO Global Health Expenditure Database:"]
-    for _, row in frame.sort_values("current_health_expenditure_pct_gdp", ascending=False).iterrows():
+    rows = [dict(zip(frame.columns, row, strict=True)) for row in frame]
+    for row in sorted(rows, key=lambda row: -row["current_health_expenditure_pct_gdp"]):
         lines.append(
             f"{row['country']}: {row['current_health_expenditure_pct_gdp']:.1f}% of GDP, "
             f"${row['che_per_capita_current_usd']:,.0f} per person"

@@ -40,10 +40,12 @@ from healthalloc.core.flow_data import (
     available_years,
     check_nhe_files,
     load_matrix,
+    matrix_records,
     nhe_totals,
 )
 from healthalloc.core.inputs import InputSpec
 from healthalloc.core.palette import ThemeColors
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -217,12 +219,11 @@ def _check_key(year: object, measure: object = "dollars") -> None:
 @cache
 def _flow_model(year: int) -> FlowModel:
     _check_year(year)
-    matrix = load_matrix()
-    rows = matrix[matrix["year"] == year]
     cells: dict[tuple[str, str], int] = {}
-    for payer, service, amount in zip(rows["payer"], rows["service"], rows["amount_millions"], strict=True):
-        key = (SOURCE_OF_PAYER[payer], SERVICE_GROUPS[service])
-        cells[key] = cells.get(key, 0) + int(amount)
+    for row_year, service, payer, amount in matrix_records():
+        if row_year == year:
+            key = (SOURCE_OF_PAYER[payer], SERVICE_GROUPS[service])
+            cells[key] = cells.get(key, 0) + amount
     bands = tuple(
         Band(source, target, cells[(source, target)])
         for source in SOURCES
@@ -332,19 +333,22 @@ def breakdown_table(year: int, measure: str = "dollars") -> pd.DataFrame:
 def flow_table(year: int, measure: str = "dollars") -> pd.DataFrame:
     """Every band of the flow, largest first: ``payer``, ``type_of_service``, ``value`` (in ``measure``) and
     ``share`` of national health expenditures. This is the flow diagram's text alternative."""
-    import pandas as pd
+    return flow_rows(year, measure).to_frame()
 
+
+def flow_rows(year: int, measure: str = "dollars") -> Table:
+    """:func:`flow_table` without pandas (what the page shows)."""
     model = flow_model(year)
     rows = [
-        {
-            "payer": band.source,
-            "type_of_service": band.target,
-            "value": to_measure(band.amount_millions, year, measure),
-            "share": band.amount_millions / model.total_millions,
-        }
+        (
+            band.source,
+            band.target,
+            to_measure(band.amount_millions, year, measure),
+            band.amount_millions / model.total_millions,
+        )
         for band in sorted(model.bands, key=lambda b: -b.amount_millions)
     ]
-    return pd.DataFrame(rows, columns=["payer", "type_of_service", "value", "share"])
+    return Table(("payer", "type_of_service", "value", "share"), tuple(rows))
 
 
 def who_pays_for(year: int, service: str) -> pd.DataFrame:
@@ -354,30 +358,28 @@ def who_pays_for(year: int, service: str) -> pd.DataFrame:
     ``service`` is a grouped category of :data:`SERVICES` (e.g. ``"Hospital care"``) or one of CMS's own rows
     (e.g. ``"Durable medical equipment"``).
     """
-    import pandas as pd
+    return who_pays(year, service).to_frame()
 
+
+def who_pays(year: int, service: str) -> Table:
+    """:func:`who_pays_for` without pandas (what the page shows)."""
     _check_year(year)
     if not isinstance(service, str):
         raise ValueError(f"unknown type of service {service!r}; choose one of {', '.join(SERVICES)}")
-    matrix = load_matrix()
-    rows = matrix[matrix["year"] == year]
     if service in SERVICES:
-        rows = rows[rows["service"].map(SERVICE_GROUPS) == service]
+        wanted = {row for row, group in SERVICE_GROUPS.items() if group == service}
     elif service in SERVICE_GROUPS:
-        rows = rows[rows["service"] == service]
+        wanted = {service}
     else:
         raise ValueError(f"unknown type of service {service!r}; choose one of {', '.join(SERVICES)}")
-    by_payer = rows.groupby("payer", sort=False)["amount_millions"].sum()
-    order = [p for p in dict.fromkeys((*PAYERS, *SOURCES)) if p in by_payer.index and by_payer[p] > 0]
-    total = int(by_payer.sum())
-    frame = pd.DataFrame(
-        {
-            "payer": order,
-            "amount_billion": [by_payer[p] / 1000.0 for p in order],
-            "share": [by_payer[p] / total for p in order],
-        }
-    )
-    return frame.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+    by_payer: dict[str, int] = {}
+    for row_year, row_service, payer, amount in matrix_records():
+        if row_year == year and row_service in wanted:
+            by_payer[payer] = by_payer.get(payer, 0) + amount
+    order = [p for p in dict.fromkeys((*PAYERS, *SOURCES)) if by_payer.get(p, 0) > 0]
+    total = sum(by_payer.values())
+    rows = sorted(((p, by_payer[p] / 1000.0, by_payer[p] / total) for p in order), key=lambda row: -row[2])
+    return Table(("payer", "amount_billion", "share"), tuple(rows))
 
 
 def explain_health_dollar(year: int, measure: str = "share") -> Explanation:
@@ -436,13 +438,15 @@ HEALTH_DOLLAR_CHART_YEAR = 2024
 
 def health_dollar_text(year: int, measure: str = "share") -> str:
     """The health dollar as sorted lines of text: the text alternative of its charts."""
-    frame = breakdown_table(year, measure)
+    _check_key(year, measure)
     lines = [f"The nation's health dollar, {year} ({SOURCE_SHORT}):"]
-    for direction, part in frame.groupby("direction", sort=True):
-        lines.append(f"{direction}:")
-        for category, value, share in zip(part["category"], part["value"], part["share"], strict=True):
-            shown = format_measure(float(value), measure)
-            lines.append(f"  {category}: {shown}" + ("" if measure == "share" else f" ({percent(float(share))})"))
+    shown_direction = None
+    for direction, category, value, share in sorted(breakdown_rows(year, measure), key=lambda row: row[0]):
+        if direction != shown_direction:
+            shown_direction = direction
+            lines.append(f"{direction}:")
+        shown = format_measure(float(value), measure)
+        lines.append(f"  {category}: {shown}" + ("" if measure == "share" else f" ({percent(float(share))})"))
     return "\n".join(lines)
 
 
@@ -504,15 +508,15 @@ def describe_band(year: int, index: int, measure: str = "dollars") -> str:
 
 def describe_service(year: int, service: str) -> str:
     """``"Hospital care, 2024: $1,634.7 billion; the largest payer was private health insurance (34.2%)."``"""
-    frame = who_pays_for(year, service)
-    total = float(frame["amount_billion"].sum())
-    if len(frame) == 1:
+    table = who_pays(year, service)
+    total = float(sum(table["amount_billion"]))
+    if len(table) == 1:
         return f"{service}, {year}: ${total:,.1f} billion, all of it from one source of funds."
-    payer, share = str(frame["payer"].iloc[0]), float(frame["share"].iloc[0])
+    payer, _amount, share = table.rows[0]
     return f"{service}, {year}: ${total:,.1f} billion. Largest payer: {payer} ({percent(share)})."
 
 
-def display_tables(year: int, measure: str) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+def display_tables(year: int, measure: str) -> dict[str, tuple[Table, dict[str, str]]]:
     """The page's tables with readable headers, values in the shown unit, and their cell formats:
     ``"breakdown"`` (came from / went to), ``"flows"`` (every band) and ``"who_pays"`` is built per service by
     :func:`who_pays_table`."""
@@ -522,10 +526,9 @@ def display_tables(year: int, measure: str) -> dict[str, tuple[pd.DataFrame, dic
     formats = {share_header: "percent"}
     if header != share_header:
         formats[header] = kind
-    breakdown = breakdown_table(year, measure)
-    flows = flow_table(year, measure)
-    for frame in (breakdown, flows):
-        frame["value"] = frame["value"] * factor
+    breakdown = Table(("direction", "category", "value", "share"), breakdown_rows(year, measure))
+    flows = flow_rows(year, measure)
+    breakdown, flows = (t.with_column("value", [v * factor for v in t["value"]]) for t in (breakdown, flows))
     names = {
         "direction": "Direction",
         "category": "Category",
@@ -534,26 +537,24 @@ def display_tables(year: int, measure: str) -> dict[str, tuple[pd.DataFrame, dic
     }
     names.update(value=header, share=share_header)
     tables = {}
-    for key, frame in (("breakdown", breakdown), ("flows", flows)):
+    for key, table in (("breakdown", breakdown), ("flows", flows)):
         if header == share_header:
-            frame = frame.drop(columns=["value"])
-        tables[key] = (frame.rename(columns=names), formats)
+            table = table.select([c for c in table.columns if c != "value"])
+        tables[key] = (table.rename(names), formats)
     return tables
 
 
-def who_pays_table(year: int, service: str, measure: str = "dollars") -> tuple[pd.DataFrame, dict[str, str]]:
+def who_pays_table(year: int, service: str, measure: str = "dollars") -> tuple[Table, dict[str, str]]:
     """:func:`who_pays_for` with readable headers and values in ``measure``, and the cell formats."""
-    import pandas as pd
-
     _check_key(year, measure)
     header, kind, factor = _VALUE_COLUMNS[measure]
-    frame = who_pays_for(year, service)
+    payers = who_pays(year, service)
     share_header = f"Share of {service.lower()}"
-    table: dict[str, Any] = {"Payer": frame["payer"]}
+    table: dict[str, Any] = {"Payer": payers["payer"]}
     if measure != "share":
-        table[header] = [to_measure(b * 1000, year, measure) * factor for b in frame["amount_billion"]]
-    table[share_header] = frame["share"]
-    return pd.DataFrame(table), {header: kind, share_header: "percent"}
+        table[header] = [to_measure(b * 1000, year, measure) * factor for b in payers["amount_billion"]]
+    table[share_header] = payers["share"]
+    return Table.from_columns(table), {header: kind, share_header: "percent"}
 
 
 __all__ = [  # the public API; the data names are re-exported from flow_data for convenience
@@ -587,6 +588,7 @@ __all__ = [  # the public API; the data names are re-exported from flow_data for
     "draw_health_dollar_figure",
     "explain_health_dollar",
     "flow_model",
+    "flow_rows",
     "flow_table",
     "format_billions",
     "format_measure",
@@ -594,10 +596,12 @@ __all__ = [  # the public API; the data names are re-exported from flow_data for
     "health_dollar",
     "health_dollar_text",
     "load_matrix",
+    "matrix_records",
     "measure_format",
     "nhe_totals",
     "service_slug",
     "to_measure",
+    "who_pays",
     "who_pays_for",
     "who_pays_table",
 ]

@@ -12,14 +12,16 @@ Three files in ``content/data`` (CMS NHE, January 2026 release, calendar years 2
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from healthalloc.core.explain import percent
 from healthalloc.core.resources import data_file, repo_relative
+from healthalloc.core.table import is_missing, read_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,34 +170,35 @@ def check_nhe_files(folder: Path | None = None) -> list[str]:
     - ``nhe_health_dollar.csv``: every amount equals the matching sum from the first file, every share matches;
     - ``nhe_totals.csv``: NHE matches the first file, per person × population ≈ NHE, NHE ÷ GDP ≈ the printed share.
     """
-    import pandas as pd
-
     problems: list[str] = []
     path = _data_path(folder, SOURCES_USES_FILE)
-    table = pd.read_csv(path)
-    missing = [c for c in ("year", "type_of_service", "total_millions_usd", *PAYER_COLUMNS) if c not in table]
+    header, table = read_csv(path)
+    missing = [c for c in ("year", "type_of_service", "total_millions_usd", *PAYER_COLUMNS) if c not in header]
     if missing:
         return [f"{repo_relative(path)}: missing column(s) {', '.join(missing)}"]
     published: dict[int, dict[str, float]] = {}
-    for year in sorted(set(table["year"])):
-        rows = table[table["year"] == year]
-        total_rows = rows[rows["type_of_service"] == TOTAL_ROW]
+    for year in sorted({row["year"] for row in table}):
+        rows = [(index, row) for index, row in enumerate(table) if row["year"] == year]
+        total_rows = [(index, row) for index, row in rows if row["type_of_service"] == TOTAL_ROW]
         if len(total_rows) != 1:
             problems.append(f"{repo_relative(path)}: {year} needs exactly one {TOTAL_ROW} row")
             continue
-        total_index = int(total_rows.index[0])
-        total_row = total_rows.iloc[0]
+        total_index, total_row = total_rows[0]
         nhe = float(total_row["total_millions_usd"])
         sums = dict.fromkeys(("total_millions_usd", *PAYER_COLUMNS), 0.0)
         found: dict[str, float] = {}
-        for index, row in rows.drop(index=total_index).iterrows():
-            where, name = _where(path, int(str(index))), str(row["type_of_service"])
+        for index, row in rows:
+            if index == total_index:
+                continue
+            where, name = _where(path, index), str(row["type_of_service"])
             if name not in SERVICE_GROUPS:
                 problems.append(f"{where}: unknown type of service {name!r}")
                 continue
             row_total = float(row["total_millions_usd"])
             payers = [row[c] for c in PAYER_COLUMNS]
-            if any(pd.isna(v) for v in payers) != (name in UNSPLIT_ROWS) or any(v < 0 for v in payers if v == v):
+            if any(is_missing(v) for v in payers) != (name in UNSPLIT_ROWS) or any(
+                v < 0 for v in payers if not is_missing(v)
+            ):
                 problems.append(f"{where}: {name} ({year}) has missing or negative payer amounts")
                 continue
             if name not in UNSPLIT_ROWS:
@@ -209,8 +212,8 @@ def check_nhe_files(folder: Path | None = None) -> list[str]:
                     sums[column] += float(row[column])
             sums["total_millions_usd"] += row_total
             found[name] = row_total
-            share = row.get("share_of_nhe_pct")
-            if share is not None and not pd.isna(share) and abs(row_total / nhe * 100 - float(share)) > 0.006:
+            share = row.get("share_of_nhe_pct", math.nan)  # the column is optional
+            if not is_missing(share) and abs(row_total / nhe * 100 - float(share)) > 0.006:
                 problems.append(f"{where}: {name} ({year}): share {share}% should be {row_total / nhe * 100:.2f}%")
         for column, value in sums.items():
             column_total = float(total_row[column])
@@ -232,14 +235,12 @@ def check_nhe_files(folder: Path | None = None) -> list[str]:
 
 
 def _check_health_dollar(folder: Path | None, published: dict[int, dict[str, float]]) -> list[str]:
-    import pandas as pd
-
     path = _data_path(folder, HEALTH_DOLLAR_FILE)
-    table = pd.read_csv(path)
+    _header, table = read_csv(path)
     problems: list[str] = []
     sums: dict[tuple[int, str], float] = {}
-    for index, row in table.iterrows():
-        where, year = _where(path, int(str(index))), int(row["year"])
+    for index, row in enumerate(table):
+        where, year = _where(path, index), int(row["year"])
         category, amount = str(row["category"]), float(row["amount_millions_usd"])
         if year not in published:
             problems.append(f"{where}: year {year} is not in {SOURCES_USES_FILE}")
@@ -276,13 +277,11 @@ def _check_health_dollar(folder: Path | None, published: dict[int, dict[str, flo
 
 
 def _check_totals(folder: Path | None, published: dict[int, dict[str, float]]) -> list[str]:
-    import pandas as pd
-
     path = _data_path(folder, TOTALS_FILE)
-    table = pd.read_csv(path)
+    _header, table = read_csv(path)
     problems: list[str] = []
-    for index, row in table.iterrows():
-        where, year = _where(path, int(str(index))), int(row["year"])
+    for index, row in enumerate(table):
+        where, year = _where(path, index), int(row["year"])
         nhe = float(row["nhe_billion_usd"])
         if year not in published:
             problems.append(f"{where}: year {year} is not in {SOURCES_USES_FILE}")
@@ -296,15 +295,17 @@ def _check_totals(folder: Path | None, published: dict[int, dict[str, float]]) -
                 f"{where}: ${per_capita:,.0f} a person × {population} M people is not NHE ${nhe:,.1f} B"
             )
         gdp = row["gdp_billion_usd"]
-        if not pd.isna(gdp) and abs(nhe / float(gdp) * 100 - float(row["nhe_share_of_gdp_pct"])) > 0.051:
+        if not is_missing(gdp) and abs(nhe / float(gdp) * 100 - float(row["nhe_share_of_gdp_pct"])) > 0.051:
             problems.append(f"{where}: NHE ÷ GDP is {nhe / float(gdp):.2%}, not {row['nhe_share_of_gdp_pct']}%")
-    missing = sorted(set(published) - {int(y) for y in table["year"]})
+    missing = sorted(set(published) - {int(row["year"]) for row in table})
     if missing:
         problems.append(f"{repo_relative(path)}: no totals for {', '.join(map(str, missing))}")
     return problems
 
 
-@cache
+MATRIX_COLUMNS = ("year", "service", "payer", "amount_millions")
+
+
 def load_matrix() -> pd.DataFrame:
     """The CMS table in long form: ``year``, ``service`` (CMS row), ``payer``, ``amount_millions`` (int).
 
@@ -312,33 +313,39 @@ def load_matrix() -> pd.DataFrame:
     """
     import pandas as pd
 
+    return pd.DataFrame(list(matrix_records()), columns=list(MATRIX_COLUMNS))
+
+
+@cache
+def matrix_records() -> tuple[tuple[int, str, str, int], ...]:
+    """:func:`load_matrix` as plain tuples ``(year, service, payer, amount_millions)``, read once (the app's charts
+    and pages use these, without pandas)."""
     problems = check_nhe_files()
     if problems:
         raise NHEDataError(problems)
-    table = pd.read_csv(_data_path(None, SOURCES_USES_FILE))
-    table = table[table["type_of_service"] != TOTAL_ROW]
+    _header, table = read_csv(_data_path(None, SOURCES_USES_FILE))
     records: list[tuple[int, str, str, int]] = []
-    for row in table.to_dict("records"):
+    for row in table:
         year, service = int(row["year"]), str(row["type_of_service"])
+        if service == TOTAL_ROW:
+            continue
         if service in UNSPLIT_ROWS:
             records.append((year, service, UNSPLIT_ROWS[service], int(row["total_millions_usd"])))
             continue
         for column, payer in PAYER_COLUMNS.items():
             records.append((year, service, payer, int(row[column])))
-    return pd.DataFrame(records, columns=["year", "service", "payer", "amount_millions"])
+    return tuple(records)
 
 
 @cache
 def nhe_totals(year: int) -> NHETotals:
     """CMS headline figures for ``year`` from ``nhe_totals.csv``."""
-    import pandas as pd
-
     _check_year(year)
-    table = pd.read_csv(_data_path(None, TOTALS_FILE))
-    row = table[table["year"] == year].iloc[0]
+    _header, table = read_csv(_data_path(None, TOTALS_FILE))
+    row: dict[str, Any] = next(r for r in table if r["year"] == year)
     nhe, share = float(row["nhe_billion_usd"]), float(row["nhe_share_of_gdp_pct"]) / 100
     gdp = row["gdp_billion_usd"]
-    estimate = bool(pd.isna(gdp))
+    estimate = is_missing(gdp)
     return NHETotals(
         year=year,
         nhe_billion_usd=nhe,
@@ -352,7 +359,7 @@ def nhe_totals(year: int) -> NHETotals:
 
 def available_years() -> tuple[int, ...]:
     """The years in the loaded data, newest first."""
-    return tuple(sorted(set(load_matrix()["year"]), reverse=True))
+    return tuple(sorted({record[0] for record in matrix_records()}, reverse=True))
 
 
 def _check_year(year: object) -> int:

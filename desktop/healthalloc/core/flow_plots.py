@@ -587,8 +587,9 @@ def draw_health_dollar_figure(
 def draw_who_pays(
     ax: Any, frame: Any, theme: ThemeColors, *, service: str, year: int, measure: str = "dollars"
 ) -> None:
-    """Who paid for one type of service (``frame`` from :func:`~healthalloc.core.flow.who_pays_for`): one
-    labelled bar per payer, largest at the top, in ``measure`` (share = share of national spending)."""
+    """Who paid for one type of service (``frame``: :func:`~healthalloc.core.flow.who_pays`, or the DataFrame of
+    ``who_pays_for``): one labelled bar per payer, largest at the top, in ``measure`` (share = share of national
+    spending)."""
     colours = source_colours(flow_model(year), theme)
     ax.clear()
     ys = list(range(len(frame)))

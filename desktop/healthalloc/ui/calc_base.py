@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from healthalloc.core.explain import Explanation
 from healthalloc.core.inputs import InputSpec, validate_inputs
 from healthalloc.core.palette import ThemeColors
+from healthalloc.core.table import Table
 from healthalloc.ui.context import AppContext
 
 SLIDER_STEPS = 1000
@@ -373,7 +374,7 @@ class ChartView(QWidget):
         self.refresh()
 
     def set_text_alternative(self, value: Any) -> None:
-        """The numbers behind the chart (a DataFrame or text), for screen readers and the "Data" view."""
+        """The numbers behind the chart (a Table, a DataFrame or text), for screen readers and the "Data" view."""
         self._text_alternative = value
         text = value if isinstance(value, str) else _frame_to_text(value)
         self.setAccessibleDescription(text[:2000])
@@ -393,6 +394,8 @@ class ChartView(QWidget):
 def _frame_to_text(frame: Any) -> str:
     if frame is None:
         return ""
+    if isinstance(frame, Table):
+        return frame.to_text(na_rep="—")
     try:
         return str(frame.to_string(index=False, na_rep="—"))  # a missing cell reads as a dash, never "NaN"
     except AttributeError:
@@ -460,8 +463,18 @@ def format_cell(value: Any, kind: str) -> str:
     return str(value)
 
 
+def as_table(frame: Any) -> Table:
+    """A :class:`Table` as it is; a pandas DataFrame as a Table of its rows."""
+    if isinstance(frame, Table):
+        return frame
+    return Table(tuple(frame.columns), tuple(frame.itertuples(index=False, name=None)))
+
+
 class FrameView(QWidget):
-    """A read-only table for a pandas DataFrame, with "Export CSV…"."""
+    """A read-only table for a :class:`~healthalloc.core.table.Table` or a DataFrame, with "Export CSV…".
+
+    Pages hand it Tables, so showing one never imports pandas; :meth:`frame` makes the DataFrame for an export.
+    """
 
     def __init__(self, parent: QWidget | None = None, *, export: bool = True, name: str = "Table") -> None:
         super().__init__(parent)
@@ -476,7 +489,8 @@ class FrameView(QWidget):
         self.table.setAccessibleName(name)
         self.table.setTabKeyNavigation(False)
         layout.addWidget(self.table)
-        self._frame: Any = None
+        self._frame: Any = None  # what was given: a Table or a DataFrame
+        self._shown: Table | None = None
         self.name = name
         if export:
             row = QHBoxLayout()
@@ -493,11 +507,12 @@ class FrameView(QWidget):
         formats = formats or {}
         headers = headers or {}
         self._frame = frame
-        columns = list(frame.columns)
+        self._shown = shown = as_table(frame)
+        columns = list(shown.columns)
         self.table.setColumnCount(len(columns))
-        self.table.setRowCount(len(frame))
+        self.table.setRowCount(len(shown))
         self.table.setHorizontalHeaderLabels([headers.get(c, str(c)) for c in columns])
-        for r, row in enumerate(frame.itertuples(index=False)):
+        for r, row in enumerate(shown.rows):
             for c, value in enumerate(row):
                 kind = formats.get(columns[c], "")
                 item = QTableWidgetItem(format_cell(value, kind))
@@ -512,21 +527,22 @@ class FrameView(QWidget):
         the cells whose text changed, then repaint once (rebuilding every item costs milliseconds per change)."""
         formats = formats or {}
         headers = headers or {}
-        columns = list(frame.columns)
+        table = as_table(frame)
+        columns = list(table.columns)
         grid = self.table
         shown = [grid.horizontalHeaderItem(c) for c in range(grid.columnCount())]
-        same_shape = (grid.rowCount(), grid.columnCount()) == (len(frame), len(columns)) and [
+        same_shape = (grid.rowCount(), grid.columnCount()) == (len(table), len(columns)) and [
             item.text() if item is not None else None for item in shown
         ] == [headers.get(c, str(c)) for c in columns]
         if not same_shape:
             self.set_frame(frame, formats, headers=headers)
             return
-        self._frame = frame
+        self._frame, self._shown = frame, table
         model = grid.model()
         changed = False
         blocker = QSignalBlocker(model)  # one dataChanged for the lot, not one per cell
         try:
-            for r, row in enumerate(frame.itertuples(index=False)):
+            for r, row in enumerate(table.rows):
                 for c, value in enumerate(row):
                     text = format_cell(value, formats.get(columns[c], ""))
                     item = grid.item(r, c)
@@ -545,10 +561,17 @@ class FrameView(QWidget):
         finally:
             del blocker
         if changed:
-            model.dataChanged.emit(model.index(0, 0), model.index(len(frame) - 1, len(columns) - 1), [])
+            model.dataChanged.emit(model.index(0, 0), model.index(len(table) - 1, len(columns) - 1), [])
 
     def frame(self) -> Any:
+        """The shown rows as a pandas DataFrame (for exports: a Table is converted now, importing pandas)."""
+        if isinstance(self._frame, Table):
+            self._frame = self._frame.to_frame()
         return self._frame
+
+    def shown(self) -> Table | None:
+        """The shown rows, without pandas."""
+        return self._shown
 
     def cell_text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
@@ -561,7 +584,7 @@ class FrameView(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, f"Export {self.name}", f"{self.name}.csv", "CSV files (*.csv)")
         if path:
             try:
-                export_csv(self._frame, path)
+                export_csv(self.frame(), path)
             except OSError as error:
                 QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error.strerror or error}")
 

@@ -60,6 +60,7 @@ from healthalloc.core.explain import money
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
 from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
+from healthalloc.core.table import Table
 from healthalloc.ui.calc_base import (
     CalculatorPage,
     ChartView,
@@ -509,14 +510,12 @@ class CapitationPage(CalculatorPage):
         frame, formats, headers = self._panel_table(result)
         self.panel_table.update_frame(frame, formats, headers=headers)
         self.panel_math.set_explanations([r.explanation for r in result.practices.values()])
-        self.panel_chart.set_text_alternative(self.panel_table.frame())
+        self.panel_chart.set_text_alternative(frame)
         self._refresh_chart(self.panel_chart)
         self.announce(self.panel_summary.text())
 
     @staticmethod
-    def _panel_table(result: PanelTabResult) -> tuple[Any, dict[str, str], dict[str, str]]:
-        import pandas as pd
-
+    def _panel_table(result: PanelTabResult) -> tuple[Table, dict[str, str], dict[str, str]]:
         rows = []
         for practice, panel in result.practices.items():
             rows.append(
@@ -550,7 +549,7 @@ class CapitationPage(CalculatorPage):
             "settlement": "Paid by payer (+) / back (−)",
             "result": "Group's result",
         }
-        return pd.DataFrame(rows), formats, headers
+        return Table.from_records(rows, list(headers)), formats, headers
 
     def _draw_panel(self, figure: Any, theme: ThemeColors) -> bool:
         if self.panel_chart in self._failed_charts:
@@ -630,7 +629,7 @@ class CapitationPage(CalculatorPage):
             "distance_from_target_pct",
         ]
         self.regions_table.update_frame(
-            allocation.frame[columns],
+            allocation.table.select(columns),
             {
                 "population": "int",
                 "need_index": "number",
@@ -652,7 +651,10 @@ class CapitationPage(CalculatorPage):
             },
         )
         self.regions_math.set_explanations([allocation.explanation])
-        self.regions_chart.set_text_alternative(result.by_method.round(0))
+        by_method = result.by_method
+        self.regions_chart.set_text_alternative(
+            Table(by_method.columns, tuple(tuple(_round0(v) for v in row) for row in by_method.rows))
+        )
         self._refresh_chart(self.regions_chart)
         self.announce(self.regions_summary.text())
 
@@ -742,6 +744,11 @@ class CapitationPage(CalculatorPage):
         self.reset_panel()
         self.reset_regions()
         self.show_tab("member")
+
+
+def _round0(value: Any) -> Any:
+    """Whole numbers for a text alternative (as ``DataFrame.round(0)``: text and empty cells stay as they are)."""
+    return round(value, 0) if isinstance(value, float) else value
 
 
 def _spec(specs: Sequence[InputSpec], name: str) -> InputSpec:

@@ -497,12 +497,12 @@ class ClaimPage(CalculatorPage):
         self.year_summary.setText(f"Patient {money(year.total_patient)} · plan {money(year.total_plan)}")
         self.year_detail.setText(year.explanation.summary)
         self.year_notes.setText(" ".join(year_notes(self._plan_preset, claims)))
-        monthly = year.monthly()
+        monthly = year.monthly_table()  # Tables, not DataFrames: no pandas (see core.table)
         formats = {column: "money" for column in MONEY_COLUMNS}
         headers = {column: column.replace("_", " ").capitalize() for column in monthly.columns}
         headers.update(patient_ytd="Patient so far", plan_ytd="Plan so far", marker="Milestone")
         self.monthly_table.update_frame(monthly, formats, headers=headers)
-        frame = year.frame()
+        frame = year.table()
         frame_headers = {column: column.replace("_", " ").capitalize() for column in frame.columns}
         frame_headers.update(patient_ytd="Patient so far", deductible_ytd="Deductible so far")
         self.claims_table.update_frame(frame, formats, headers=frame_headers)

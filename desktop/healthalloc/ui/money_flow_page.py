@@ -78,7 +78,7 @@ class MoneyFlowPage(CalculatorPage):
         self.intro = _label("", "muted")
         layout.addWidget(self.intro)
         try:
-            flow.load_matrix()
+            flow.matrix_records()  # the data, read and checked once (no pandas: see core.table)
         except (flow.NHEDataError, OSError) as error:  # a broken data file: say which, do not crash the app
             problems = getattr(error, "problems", [str(error)])
             self.intro.setText("The spending data could not be loaded:\n" + "\n".join(problems))
@@ -345,8 +345,7 @@ class MoneyFlowPage(CalculatorPage):
 
         ax = figure.axes[0] if figure.axes else figure.add_subplot()
         year, service = self.year(), self.service()
-        frame = flow.who_pays_for(year, service)
-        draw_who_pays(ax, frame, theme, service=service, year=year, measure=self.measure())
+        draw_who_pays(ax, flow.who_pays(year, service), theme, service=service, year=year, measure=self.measure())
 
     # --- interaction ------------------------------------------------------------------------------------------
 

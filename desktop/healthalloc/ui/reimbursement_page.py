@@ -52,7 +52,7 @@ from healthalloc.core.reimbursement.plots import (
     update_fee_parts,
     update_margin_curves,
 )
-from healthalloc.core.reimbursement.shared_savings import mssp_from_inputs, net_payment_curve, tracks_frame
+from healthalloc.core.reimbursement.shared_savings import mssp_from_inputs, net_payment_curve, tracks_table
 from healthalloc.core.reimbursement.tabs import (
     CUSTOM_TRIGGERS,
     PRESETS,
@@ -63,6 +63,7 @@ from healthalloc.core.reimbursement.tabs import (
     parse_link,
     presets_for,
 )
+from healthalloc.core.table import Table
 from healthalloc.ui.calc_base import (
     CalculatorPage,
     ChartView,
@@ -401,11 +402,9 @@ class ReimbursementPage(CalculatorPage):
             f"highest under {models[best]}: {money(margins[best], 0)}. Where the provider pays for extra use, doing "
             "less pays; where the payer does, doing more pays."
         )
-        import pandas as pd
-
-        frame = pd.DataFrame(columns, columns=list(COLUMNS))
+        frame = Table.from_columns({name: columns[name] for name in COLUMNS})
         table = view.tables[0]
-        shown = frame[list(COMPARE_SHOWN)].assign(model=[TABLE_NAMES.get(m, m) for m in models])
+        shown = frame.select(COMPARE_SHOWN).with_column("model", [TABLE_NAMES.get(m, m) for m in models])
         table.update_frame(shown, COMPARE_FORMATS, headers=COMPARE_HEADERS)
         for row, pays_for in enumerate(columns["pays_for"]):
             item = table.table.item(row, 0)
@@ -416,9 +415,9 @@ class ReimbursementPage(CalculatorPage):
 
         def describe() -> None:
             view.charts[0].set_text_alternative(
-                frame[["model", "provider_revenue", "provider_cost", "provider_margin"]]
+                frame.select(["model", "provider_revenue", "provider_cost", "provider_margin"])
             )
-            view.charts[1].set_text_alternative(pd.DataFrame(sweep))
+            view.charts[1].set_text_alternative(Table.from_columns(sweep))
             self._set_math(view, explain_comparison(scenario))
 
         view.data["describe"] = describe
@@ -524,7 +523,7 @@ class ReimbursementPage(CalculatorPage):
     def _compute_shared_savings(self, view: TabView, values: Mapping[str, Any]) -> None:
 
         result = mssp_from_inputs(values)
-        frame = tracks_frame(values)
+        frame = tracks_table(values)
         view.data.update(result=result, curve=net_payment_curve(values))
         if result.net > 0:
             view.headline.setText(f"Medicare pays the ACO {money(result.net)}")
@@ -542,7 +541,7 @@ class ReimbursementPage(CalculatorPage):
                 else f"After the ACO's repayment Medicare is still {money(-result.medicare_net_savings)} over."
             )
         )
-        view.tables[0].update_frame(frame[list(TRACK_SHOWN)], TRACK_FORMATS, headers=TRACK_HEADERS)
+        view.tables[0].update_frame(frame.select(TRACK_SHOWN), TRACK_FORMATS, headers=TRACK_HEADERS)
         self._fit_table(view.tables[0])
         self._set_notes(
             view,

@@ -48,11 +48,12 @@ from healthalloc.core.capitation.regions import (
     METHODS,
     RegionAllocation,
     allocate_regions,
-    allocation_by_method,
     load_regions,
+    per_person_by_method,
 )
 from healthalloc.core.capitation.tables import MODEL_NAMES, SEGMENTS, crosswalk
 from healthalloc.core.inputs import InputSpec, validate_inputs
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -543,7 +544,7 @@ def compute_panel(values: Mapping[str, object]) -> PanelTabResult:
 @dataclass(frozen=True)
 class RegionsTabResult:
     allocation: RegionAllocation
-    by_method: pd.DataFrame
+    by_method: Table  # see regions.allocation_by_method
 
 
 def compute_regions(values: Mapping[str, object]) -> RegionsTabResult:
@@ -556,5 +557,5 @@ def compute_regions(values: Mapping[str, object]) -> RegionsTabResult:
     allocation = allocate_regions(
         regions, budget=budget, method=str(checked["method"]), pace=pace, age_weights=weights
     )
-    by_method = allocation_by_method(regions, budget=budget, pace=pace, age_weights=weights)
+    by_method = per_person_by_method(regions, budget=budget, pace=pace, age_weights=weights)
     return RegionsTabResult(allocation, by_method)

@@ -14,8 +14,9 @@ Risk sharing moves part of a loss (or gain) from the provider group to the payer
 The panel is a DataFrame with one row per member or per member type: ``risk_score`` (required), ``count``
 (default 1), ``label`` and ``annual_cost`` (actual cost per member for the year; where absent or empty, expected
 cost × the cost ratio). pandas is imported inside the functions so importing this package stays cheap.
-:func:`panel_finances_from_columns` takes the same panel as plain lists: the arithmetic is plain Python (pandas
-only builds the result's table), so a calculator redrawn at every step of a slider does not wait for pandas.
+:func:`panel_finances_from_columns` takes the same panel as plain lists: the arithmetic is plain Python and the
+result's rows are a :class:`~healthalloc.core.table.Table` (``PanelResult.frame`` makes the DataFrame when it is
+asked for), so the calculator page, redrawn at every step of a slider, never needs pandas.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from healthalloc.core.capitation.payment import (
@@ -32,6 +34,7 @@ from healthalloc.core.capitation.payment import (
 )
 from healthalloc.core.checks import check_fraction, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +79,7 @@ class ArrangementResult:
 
 @dataclass(frozen=True)
 class PanelResult:
-    frame: pd.DataFrame
+    table: Table  # one row per member or member type
     members: int
     average_risk_score: float
     monthly_capitation: float
@@ -92,6 +95,11 @@ class PanelResult:
     @property
     def selected(self) -> ArrangementResult:
         return self.arrangements[self.arrangement]
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """:attr:`table` as a DataFrame (made on first use: imports pandas)."""
+        return self.table.to_frame()
 
 
 def _check_panel(panel: pd.DataFrame) -> pd.DataFrame:
@@ -296,7 +304,11 @@ def panel_finances_from_columns(
         monthly_rows, expected_rows, benchmark, unit_cost, risk_adjusted, monthly, annual, expected, actual, margin,
         chosen, terms,
     )  # fmt: skip
-    columns: dict[str, object] = {"label": [str(v) for v in labels], "risk_score": scores_in, "count": count_in}
+    columns: dict[str, Sequence[object]] = {
+        "label": [str(v) for v in labels],
+        "risk_score": scores_in,
+        "count": count_in,
+    }
     if annual_costs is not None:
         columns["annual_cost"] = [float(v) for v in annual_costs]
     columns.update(
@@ -310,7 +322,7 @@ def panel_finances_from_columns(
         stop_loss_recovery=stop_loss_rows,
     )
     return PanelResult(
-        frame=_frame(columns),
+        table=Table.from_columns(columns),
         members=members,
         average_risk_score=round(average, 3),
         monthly_capitation=monthly,
@@ -323,12 +335,6 @@ def panel_finances_from_columns(
         risk_bearer=chosen.sentence,
         explanation=explanation,
     )
-
-
-def _frame(columns: dict[str, object]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(columns)
 
 
 def _corridor_settlement(margin: float, revenue: float, terms: RiskSharingTerms) -> float:

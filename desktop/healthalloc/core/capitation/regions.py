@@ -18,11 +18,13 @@ import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from healthalloc.core.checks import check_count, check_fraction, check_number
 from healthalloc.core.explain import Explanation, Step, money, percent
 from healthalloc.core.resources import data_file
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,9 +67,14 @@ class RegionAllocation:
     method: str
     budget: float
     pace: float
-    frame: pd.DataFrame  # one row per region
+    table: Table  # one row per region (the columns are listed in ``allocate_regions``)
     equity_ratio: float  # highest ÷ lowest allocation per need-weighted person
     explanation: Explanation
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """:attr:`table` as a DataFrame (made on first use: imports pandas)."""
+        return self.table.to_frame()
 
 
 def load_regions(name: str = REGIONS_FILE) -> tuple[Region, ...]:
@@ -141,9 +148,13 @@ def allocate_regions(
     pace: float = ILLUSTRATIVE_PACE,
     age_weights: Mapping[str, float] | None = None,
 ) -> RegionAllocation:
-    """Split ``budget`` between ``regions`` by ``method`` with a pace-of-change step (see the module docstring)."""
-    import pandas as pd
+    """Split ``budget`` between ``regions`` by ``method`` with a pace-of-change step (see the module docstring).
 
+    The table's columns: ``region``, ``population``, ``weighted_population``, ``need_index``, ``past_spending``,
+    ``baseline``, ``target``, ``allocation`` (dollars), ``allocation_cents``, ``share`` (of the budget),
+    ``per_person``, ``per_weighted_person``, ``distance_from_target`` and ``distance_from_target_pct`` (empty
+    where the divisor is 0).
+    """
     regions = tuple(regions) if regions is not None else load_regions()
     split = _split_budget(regions, budget, method, pace, age_weights)
     budget, pace, weights = split.budget, split.pace, split.weights
@@ -151,41 +162,49 @@ def allocate_regions(
     baseline, target, allocation = split.baseline, split.target, split.allocation
 
     mean_need_per_head = math.fsum(need) / math.fsum(population)
-    frame = pd.DataFrame(
-        {
-            "region": [r.name for r in regions],
-            "population": [r.total_population for r in regions],
-            "weighted_population": [round(n, 1) for n in need],
-            "need_index": [
-                (n / p / mean_need_per_head) if p else 0.0 for n, p in zip(need, population, strict=True)
-            ],
-            "past_spending": past,
-            "baseline": [b / 100 for b in baseline],
-            "target": [t / 100 for t in target],
-            "allocation": [a / 100 for a in allocation],
-            "allocation_cents": allocation,
-        }
-    )
-    frame["share"] = frame["allocation"] / budget if budget else 0.0
-    frame["per_person"] = frame["allocation"] / frame["population"].where(frame["population"] > 0)
-    frame["per_weighted_person"] = frame["allocation"] / frame["weighted_population"].where(
-        frame["weighted_population"] > 0
-    )
-    frame["distance_from_target"] = frame["allocation"] - frame["target"]
-    frame["distance_from_target_pct"] = frame["distance_from_target"] / frame["target"].where(frame["target"] > 0)
-    equity = _equity_ratio(frame)
-    explanation = _explain(method, budget, pace, weights, frame, equity, regions[0])
-    return RegionAllocation(method, budget, pace, frame, equity, explanation)
+    dollars = [a / 100 for a in allocation]
+    targets = [t / 100 for t in target]
+    weighted = [round(n, 1) for n in need]
+    heads = [r.total_population for r in regions]
+    distance = [a - t for a, t in zip(dollars, targets, strict=True)]
+    columns: dict[str, list[Any]] = {
+        "region": [r.name for r in regions],
+        "population": heads,
+        "weighted_population": weighted,
+        "need_index": [(n / p / mean_need_per_head) if p else 0.0 for n, p in zip(need, population, strict=True)],
+        "past_spending": past,
+        "baseline": [b / 100 for b in baseline],
+        "target": targets,
+        "allocation": dollars,
+        "allocation_cents": allocation,
+        "share": [a / budget if budget else 0.0 for a in dollars],
+        "per_person": _divide(dollars, heads),
+        "per_weighted_person": _divide(dollars, weighted),
+        "distance_from_target": distance,
+        "distance_from_target_pct": _divide(distance, targets),
+    }
+    equity = _equity_ratio(columns)
+    explanation = _explain(method, budget, pace, weights, columns, equity, regions[0])
+    return RegionAllocation(method, budget, pace, Table.from_columns(columns), equity, explanation)
 
 
-def _equity_ratio(frame: pd.DataFrame) -> float:
+def _divide(values: Sequence[float], divisors: Sequence[float]) -> list[float]:
+    """Each value ÷ its divisor; NaN where the divisor is not above 0 (an empty cell, as the DataFrame had)."""
+    return [v / d if d > 0 else math.nan for v, d in zip(values, divisors, strict=True)]
+
+
+def _equity_ratio(columns: Mapping[str, Sequence[Any]]) -> float:
     """Highest ÷ lowest allocation per need-weighted person. A region given nothing counts as given one cent, the
     least a split in whole cents can give, so the ratio stays a (huge) number instead of infinity."""
-    rows = frame[frame["weighted_population"] > 0]
-    if rows.empty or not (rows["allocation"] > 0).any():  # no need to compare, or no money: every region is equal
+    rows = [(a, w) for a, w in zip(columns["allocation"], columns["weighted_population"], strict=True) if w > 0]
+    if not rows or not any(a > 0 for a, _w in rows):  # no need to compare, or no money: every region is equal
         return 1.0
-    per_need = rows["allocation"].clip(lower=0.01) / rows["weighted_population"]
-    return float(per_need.max() / per_need.min())
+    per_need = [max(a, 0.01) / w for a, w in rows]
+    return float(max(per_need) / min(per_need))
+
+
+def _present(values: Iterable[float]) -> list[float]:
+    return [v for v in values if not math.isnan(v)]
 
 
 @dataclass(frozen=True)
@@ -250,17 +269,26 @@ def allocation_by_method(
     The population and past-spending columns are the full targets; "needs_target" is the needs-based target and
     "needs_paced" the allocation after this year's pace-of-change step.
     """
-    import pandas as pd
+    return per_person_by_method(regions, budget=budget, pace=pace, age_weights=age_weights).to_frame()
 
+
+def per_person_by_method(
+    regions: Sequence[Region] | None = None,
+    *,
+    budget: float = ILLUSTRATIVE_BUDGET,
+    pace: float = ILLUSTRATIVE_PACE,
+    age_weights: Mapping[str, float] | None = None,
+) -> Table:
+    """:func:`allocation_by_method` without pandas (what the calculator page draws)."""
     regions = tuple(regions) if regions is not None else load_regions()
-    # Only the per-person column of each split is needed: no DataFrame (or explanation) per method.
-    columns: dict[str, object] = {}
+    # Only the per-person column of each split is needed: no table (or explanation) per method.
+    columns: dict[str, list[Any]] = {}
     for method in METHODS:
         split = _split_budget(regions, budget, method, 1.0, age_weights)
         columns["region"] = [r.name for r in regions]
         columns[method if method != "needs" else "needs_target"] = split.per_person(regions)
     columns["needs_paced"] = _split_budget(regions, budget, "needs", pace, age_weights).per_person(regions)
-    return pd.DataFrame(columns)
+    return Table.from_columns(columns)
 
 
 def _explain(
@@ -268,11 +296,11 @@ def _explain(
     budget: float,
     pace: float,
     weights: Mapping[str, float],
-    frame: pd.DataFrame,
+    columns: Mapping[str, Sequence[Any]],
     equity: float,
     example: Region,
 ) -> Explanation:
-    first = frame.iloc[0]
+    first = {name: values[0] for name, values in columns.items()}
     basis_formula = {
         "population": "region population ÷ total population",
         "past_spending": "region's past spending ÷ total past spending",
@@ -291,6 +319,7 @@ def _explain(
             )
         )
     target_share = first["target"] / budget if budget else 0.0
+    per_need = _present(columns["per_weighted_person"])
     column = {"population": "population", "past_spending": "past_spending", "needs": "weighted_population"}[method]
 
     def show(value: object) -> str:
@@ -301,7 +330,7 @@ def _explain(
         Step(
             title="Target share",
             formula=basis_formula,
-            substituted=f"{show(first[column])} ÷ {show(frame[column].sum())}",
+            substituted=f"{show(first[column])} ÷ {show(sum(columns[column]))}",
             result=percent(target_share, 2),
             sentence=f"{METHODS[method]}: {first['region']}'s fair share under this rule.",
         ),
@@ -324,13 +353,14 @@ def _explain(
             title="Equity check",
             formula="highest ÷ lowest allocation per need-weighted person",
             substituted=" ÷ ".join(
-                f"{money(v, 0)}" for v in (frame["per_weighted_person"].max(), frame["per_weighted_person"].min())
+                f"{money(v, 0)}" for v in (max(per_need, default=math.nan), min(per_need, default=math.nan))
             ),
             result=f"{equity:.2f}",
             sentence="1.00 means every region gets the same money for the same need.",
         ),
     ]
-    farthest = frame.iloc[int(frame["distance_from_target_pct"].abs().fillna(0).to_numpy().argmax())]
+    gaps = [0.0 if math.isnan(v) else abs(v) for v in columns["distance_from_target_pct"]]
+    farthest = {name: values[gaps.index(max(gaps))] for name, values in columns.items()}
     gap = float(farthest["distance_from_target_pct"])
     where = (
         "Every region is at its target."

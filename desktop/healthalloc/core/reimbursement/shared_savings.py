@@ -30,6 +30,7 @@ from healthalloc.core.reimbursement.parameters import (
     TRACKS,
     Track,
 )
+from healthalloc.core.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -397,8 +398,14 @@ def net_payment_curve(
 
 def tracks_frame(values: Mapping[str, object]) -> pd.DataFrame:
     """The same year under every track: sharing rate, caps and the settlement (money in dollars)."""
-    import pandas as pd
+    return tracks_table(values).to_frame()
 
+
+TRACK_COLUMNS = ("track", "sharing_rate", "loss_rate", "shared_savings", "shared_losses", "net", "medicare_keeps")
+
+
+def tracks_table(values: Mapping[str, object]) -> Table:
+    """:func:`tracks_frame` without pandas, for the calculator page (a one-sided track's loss rate is empty)."""
     rows = [
         {
             "track": r.track.key.replace("_", " "),
@@ -411,4 +418,4 @@ def tracks_frame(values: Mapping[str, object]) -> pd.DataFrame:
         }
         for r in all_tracks(values)
     ]
-    return pd.DataFrame(rows)
+    return Table.from_records(rows, TRACK_COLUMNS)
