@@ -80,6 +80,7 @@ class ProgressPage(QWidget):
         self.setObjectName("page-progress")
         self.setAccessibleName(self.title)
         self.report: ProgressReport | None = None
+        self._charted: tuple[object, ...] | None = None  # what the chart shows (see refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         title = QLabel("Your progress")
@@ -181,7 +182,11 @@ class ProgressPage(QWidget):
         )
         self._fill_tree(report)
         self.chart.set_text_alternative(self._draw_text(report))
-        if self.isVisible():
+        # The chart shows the scores only: coming back to the page redraws it (a full matplotlib draw, about 35 ms)
+        # only when one changed. Theme and zoom changes redraw it through ChartView.
+        charted = tuple((row.order, row.title, row.best, row.latest) for row in report.lessons)
+        if self.isVisible() and charted != self._charted:
+            self._charted = charted
             # After this paint: the first chart imports matplotlib (about a second), so show the numbers first.
             QTimer.singleShot(0, self.chart.refresh)
 
