@@ -41,12 +41,7 @@ class FirstPaint(QObject):
 first_paint = FirstPaint()
 window.installEventFilter(first_paint)
 window.show()
-if "--rss" in sys.argv:
-    app.processEvents()
-    import resource
-    print(f"rss-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
-else:
-    app.exec()
+app.exec()
 """
 
 
@@ -86,16 +81,11 @@ def measure_startup(runs: int = 5) -> dict[str, Any]:
         for _ in range(runs):
             app_times.append(time_to_first_paint(app_cmd, env))
             bare_times.append(time_to_first_paint(bare_cmd, env))
-        bare_rss = subprocess.run(
-            [sys.executable, str(bare_script), "--rss"], capture_output=True, text=True, env=env, timeout=60
-        ).stdout
     app_ms, bare_ms = statistics.median(app_times) * 1000, statistics.median(bare_times) * 1000
-    rss_line = next(ln for ln in bare_rss.splitlines() if ln.startswith("rss-kb"))
     return {
         "startup_ms": round(app_ms, 1),
         "startup_bare_qt_ms": round(bare_ms, 1),
         "startup_ratio": round(app_ms / bare_ms, 2),
-        "rss_mb_bare_qt": round(int(rss_line.split()[1]) / 1024, 1),
     }
 
 
@@ -180,10 +170,189 @@ def measure_page_switches(session: Session) -> dict[str, Any]:
     }
 
 
-def rss_mb() -> float:
+# Memory is measured in fresh processes running these scripts (RSS_PROBE first, then the bare window or the tour).
+RSS_PROBE = r"""
+import sys
+import time
+
+
+def _status_mb(key):
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_rss_mb():
+    # VmHWM where there is /proc: Linux's ru_maxrss of a process started by exec also counts the parent's peak
+    # (it is kept across exec), so it would report the benchmark's own memory, not this process's.
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
     import resource
 
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux, bytes on macOS
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def rss_mb():  # resident now (VmRSS); without /proc (macOS) the peak is the nearest there is
+    now = _status_mb("VmRSS")
+    return now if now is not None else peak_rss_mb()
+
+
+def settle(ms):  # the event loop for ``ms`` milliseconds, as an idle app runs it (timers fire)
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for_paint(widget, timeout=5.0):
+    from PySide6.QtCore import QEvent, QObject
+
+    class Painted(QObject):
+        seen = False
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                Painted.seen = True
+            return False
+
+    watch = Painted()
+    widget.installEventFilter(watch)
+    deadline = time.monotonic() + timeout
+    while not Painted.seen and time.monotonic() < deadline:
+        settle(5)
+    widget.removeEventFilter(watch)
+    if not Painted.seen:
+        raise SystemExit(f"no paint of {widget!r} within {timeout} s")
+"""
+
+# The reference: a bare QMainWindow with one label, read after its first paint and the same idle wait.
+BARE_QT_RSS = (
+    RSS_PROBE
+    + r"""
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("healthalloc"))
+window.resize(1280, 800)
+window.show()
+wait_for_paint(window)
+settle(IDLE_MS)
+print(f"rss-mb {rss_mb():.1f} {peak_rss_mb():.1f}", flush=True)
+"""
+)
+
+# The app started as a student starts it (see measure_memory), then every page opened once from the sidebar.
+TOUR_RSS = (
+    RSS_PROBE
+    + r"""
+from healthalloc.ui.application import build_context, ensure_app
+from healthalloc.ui.lesson_page import LessonBrowser
+from healthalloc.ui.main_window import MainWindow
+from healthalloc.ui.theme import apply_theme
+
+
+def idle_work_pending(page):  # a lesson's charts are drawn after its first paint
+    return any(b._queued or b._draw_scheduled for b in page.findChildren(LessonBrowser))
+
+
+app = ensure_app()
+ctx = build_context()
+ctx.settings.setValue("ui/welcome_dismissed", True)
+apply_theme(app, ctx.theme, ctx.zoom)
+window = MainWindow(ctx)  # opens where a new student starts: the first lesson
+window.show()
+wait_for_paint(window)
+for _ in range(200):
+    settle(IDLE_MS)
+    if not idle_work_pending(window.stack.currentWidget()):
+        break
+print(f"page (start) {rss_mb():.1f}", flush=True)
+for page_id in window.page_ids():
+    item = window._items.get(page_id)
+    if item is None:
+        continue
+    shown = window.current_page_id == page_id  # the first lesson is on screen already
+    window.sidebar.scrollToItem(item)
+    window.sidebar.setCurrentItem(item)
+    window.sidebar.itemActivated.emit(item, 0)
+    page = window.stack.currentWidget()
+    assert window.current_page_id == page_id, (window.current_page_id, page_id)
+    if not shown:
+        wait_for_paint(page)
+    for _ in range(200):
+        settle(IDLE_MS)
+        if not idle_work_pending(page):
+            break
+    print(f"page {page_id} {rss_mb():.1f}", flush=True)
+print(f"rss-mb {rss_mb():.1f} {peak_rss_mb():.1f}", flush=True)
+window.close()
+ctx.store.close()
+"""
+)
+IDLE_MS = 300  # idle time after each paint: the 40 ms chart timer, the chart, queued follow-ups
+
+
+def _rss_run(script: str, env: dict[str, str]) -> tuple[float, float, dict[str, float]]:
+    """(MB now, peak MB, MB after each page of a tour) printed by one fresh process running ``script``."""
+    with tempfile.TemporaryDirectory() as temp:
+        path = Path(temp) / "rss.py"
+        path.write_text(f"IDLE_MS = {IDLE_MS}\n" + script)
+        data = Path(temp) / "data"
+        data.mkdir()
+        result = subprocess.run(
+            [sys.executable, str(path)],
+            capture_output=True,
+            text=True,
+            env={**env, "HEALTHALLOC_DATA_DIR": str(data)},
+            cwd=ROOT,
+            timeout=300,
+        )
+    lines = result.stdout.splitlines()
+    final = next((ln.split() for ln in lines if ln.startswith("rss-mb ")), None)
+    if result.returncode != 0 or final is None:
+        raise RuntimeError(f"memory probe failed ({result.returncode}): {result.stderr[-1500:]}")
+    pages = {ln.split()[1]: float(ln.split()[2]) for ln in lines if ln.startswith("page ")}
+    return float(final[1]), float(final[2]), pages
+
+
+def measure_memory(runs: int = 3) -> dict[str, Any]:
+    """Resident memory as the issue defines it: "``rss_mb_after_tour``: resident memory after visiting every page
+    once, and ``rss_mb_bare_qt`` for the bare window." Each figure is the median of ``runs`` fresh processes, with
+    the environment of measure_startup (PYTHONPATH=desktop, an empty HEALTHALLOC_DATA_DIR, offscreen Qt).
+
+    - ``rss_mb_after_tour``: VmRSS, the memory resident *now* (not the peak), of the app started as a student
+      starts it (``MainWindow`` with its restored state: 1280 × 800 and the first lesson; welcome dismissed) after
+      opening every page once from the sidebar in sidebar order (lessons, then the tools), each time waiting for
+      the page's paint and its idle work (lesson charts drawn after the paint, then 300 ms of idle event loop);
+    - ``rss_mb_after_start``: the same process before the tour (first lesson painted, its chart drawn);
+    - ``rss_mb_after_tour_peak``: the highest resident memory of that process (VmHWM; ``ru_maxrss`` without
+      ``/proc``, as Linux's ``ru_maxrss`` after exec includes the parent's peak);
+    - ``rss_mb_bare_qt`` (``_peak``): a bare ``QMainWindow`` with one label, after its first paint and 300 ms idle.
+
+    Without ``/proc`` (macOS) the current figures fall back to the peak.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "desktop"), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode as an installed app has it (see measure_startup)
+    env.pop("MPLBACKEND", None)  # the app chooses its own matplotlib backend
+    tours = [_rss_run(TOUR_RSS, env) for _ in range(runs)]
+    bare = [_rss_run(BARE_QT_RSS, env) for _ in range(runs)]
+    return {
+        "rss_mb_after_tour": round(statistics.median(t[0] for t in tours), 1),
+        "rss_mb_after_tour_peak": round(statistics.median(t[1] for t in tours), 1),
+        "rss_mb_after_start": round(statistics.median(t[2]["(start)"] for t in tours), 1),
+        "rss_mb_bare_qt": round(statistics.median(b[0] for b in bare), 1),
+        "rss_mb_bare_qt_peak": round(statistics.median(b[1] for b in bare), 1),
+        "rss_mb_runs": {"after_tour": [t[0] for t in tours], "bare_qt": [b[0] for b in bare]},
+    }
 
 
 def measure_install_mb() -> dict[str, Any]:
@@ -213,9 +382,9 @@ def main() -> int:
         figures.update(measure_calculators(session))
         figures.update(measure_search(session))
         figures.update(measure_page_switches(session))
-        figures["rss_mb_after_tour"] = rss_mb()
     finally:
         session.close()
+    figures.update(measure_memory())  # in fresh processes
     if not args.quick:
         figures.update(measure_install_mb())
     print(json.dumps(figures, indent=2))
