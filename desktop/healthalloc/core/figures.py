@@ -63,7 +63,7 @@ def draw_intl_spending(figure: Any, theme: ThemeColors) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="x", labelbottom=False, length=0)
         ax.tick_params(axis="y", length=0)
-    figure.suptitle("Current health expenditure, 2022 (WHO GHED; the US is hatched)", color=theme.text)
+    figure.suptitle("Current health expenditure, 2022 (WHO GHED; the US is hatched)", color=theme.text, wrap=True)
     lines = ["Current health expenditure, 2022, WHO Global Health Expenditure Database:"]
     rows = [dict(zip(frame.columns, row, strict=True)) for row in frame]
     for row in sorted(rows, key=lambda row: -row["current_health_expenditure_pct_gdp"]):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -28,7 +30,12 @@ from healthalloc.ui.context import AppContext
 CHART_WIDTH = 760
 CHART_HEIGHT = 380
 CHART_DELAY_MS = 40
+CHART_MIN_WIDTH = 560  # charts are never drawn narrower (see LessonBrowser.column_chart_size)
+REFIT_DELAY_MS = 250  # after the reading column changes width, charts are drawn again for it (once, not per step)
 READABLE_CHARS = 110
+READING_MIN_WIDTH = 360  # the narrowest the lesson text gets while the window can make room for it
+FINISHED_TEXT = ("I have finished this lesson", "Finished")  # the long label, and the one for a narrow column
+QUIZ_TEXT = ("Check your understanding", "Quiz")
 
 
 class LessonBrowser(QTextBrowser):
@@ -47,7 +54,43 @@ class LessonBrowser(QTextBrowser):
         self._queued: set[str] = set()
         self._draw_scheduled = False
         self._painted = False
+        self._ratio = 1.0  # the device pixel ratio the charts are drawn at (see pixel_ratio)
+        self._drawn_size = (0, 0)  # the size the charts are drawn at (see column_chart_size)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(REFIT_DELAY_MS)
+        self._refit.timeout.connect(self._on_refit_timeout)
         self.chart_text: dict[str, str] = {}
+
+    def column_width(self) -> int:
+        """The width, in screen pixels, an image can take in the reading column."""
+        if self.lineWrapMode() == QTextBrowser.LineWrapMode.FixedPixelWidth:
+            column = self.lineWrapColumnOrWidth()
+        else:
+            column = self.viewport().width()
+        return column - 2 * round(self.document().documentMargin()) - 8
+
+    def column_chart_size(self) -> tuple[int, int]:
+        """The size, in screen pixels, charts are drawn at: the reading column's width, from 560 px (narrower, the
+        labels of a two-panel chart collide: the picture is then shown scaled down to the column, see
+        :meth:`_fitted`) to 760 px, and 380 px high; both grown with the zoom."""
+        zoom = self.ctx.zoom
+        width = max(round(CHART_MIN_WIDTH * zoom), min(round(CHART_WIDTH * zoom), self.column_width()))
+        return width, round(CHART_HEIGHT * zoom)
+
+    def _fitted(self, image: QImage) -> QImage:
+        """``image`` as shown: scaled down (smoothly) to the column if it is wider, never cut off."""
+        ratio = image.devicePixelRatio() or 1.0
+        width = self.column_width()
+        if image.isNull() or image.width() / ratio <= width or width < 50:
+            return image
+        scaled = image.scaledToWidth(round(width * ratio), Qt.TransformationMode.SmoothTransformation)
+        scaled.setDevicePixelRatio(ratio)
+        return scaled
+
+    def pixel_ratio(self) -> float:
+        """The screen's device pixel ratio (at least 1): charts are drawn at it, sharp and no larger than needed."""
+        return max(1.0, self.devicePixelRatioF())
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         url = QUrl(url)
@@ -88,39 +131,66 @@ class LessonBrowser(QTextBrowser):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
+            self._ratio = self.pixel_ratio()
             self.first_painted.emit()
+        elif self._charts and self.pixel_ratio() != self._ratio:  # the window moved to a screen of another density
+            self._ratio = self.pixel_ratio()
+            self._queued.update(self._charts)
         if self._queued and not self._draw_scheduled:
             self._draw_scheduled = True
             QTimer.singleShot(CHART_DELAY_MS, self, self.draw_pending_charts)
 
     def _placeholder(self) -> QImage:
-        image = QImage(CHART_WIDTH * 2, CHART_HEIGHT * 2, QImage.Format.Format_ARGB32)
-        image.setDevicePixelRatio(2.0)
+        ratio = self.pixel_ratio()
+        width, height = self.column_chart_size()
+        image = QImage(round(width * ratio), round(height * ratio), QImage.Format.Format_ARGB32)
+        image.setDevicePixelRatio(ratio)
         image.fill(QColor(self.ctx.theme.base))
         painter = QPainter(image)
         painter.setPen(QColor(self.ctx.theme.muted_text))
-        painter.drawText(
-            QRect(0, 0, CHART_WIDTH, CHART_HEIGHT), Qt.AlignmentFlag.AlignCenter, "Drawing the chart…"
-        )
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, "Drawing the chart…")
         painter.end()
-        return image
+        return self._fitted(image)
 
     def _draw_chart(self, chart_id: str) -> None:
         image = QImage()
         try:
-            png, text = render_chart_png(chart_id, self.ctx)
+            ratio, size = self.pixel_ratio(), self.column_chart_size()
+            self._drawn_size = size
+            png, text = render_chart_png(chart_id, self.ctx, size=size, pixel_ratio=ratio)
             image.loadFromData(QByteArray(png), "PNG")
-            image.setDevicePixelRatio(2.0)
+            image.setDevicePixelRatio(ratio)
+            image = self._fitted(image)
             self.chart_text[chart_id] = text
         except Exception as error:  # a broken chart must never take the lesson down with it
             self.chart_text[chart_id] = f"This chart could not be drawn: {error}"
         self._charts[chart_id] = image
         self._queued.discard(chart_id)
-        document = self.document()
-        document.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(f"chart:{chart_id}"), image)
-        document.markContentsDirty(0, document.characterCount())
-        self.viewport().update()
+        self._show_image(chart_id, image)
         self.chart_drawn.emit(chart_id)
+
+    def _show_image(self, chart_id: str, image: QImage) -> None:
+        """Put ``image`` in the text; the line at the top of the view stays there if the picture's height changed."""
+        document = self.document()
+        with self.keeping_place():
+            document.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(f"chart:{chart_id}"), image)
+            document.markContentsDirty(0, document.characterCount())
+        self.viewport().update()
+
+    @contextlib.contextmanager
+    def keeping_place(self) -> Iterator[None]:
+        """Whatever the body does to the layout (a picture's new height, a narrower column), the line at the top of
+        the view stays at the top: the reader does not lose their place."""
+        bar = self.verticalScrollBar()
+        if bar.value() <= 0:
+            yield
+            return
+        top = self.cursorForPosition(QPoint(0, 0)).block()
+        layout = self.document().documentLayout()
+        offset = bar.value() - layout.blockBoundingRect(top).top()
+        yield
+        if top.isValid():
+            bar.setValue(round(layout.blockBoundingRect(top).top() + offset))
 
     def draw_pending_charts(self) -> None:
         """Draw queued charts now (screenshots, exports, tests)."""
@@ -134,15 +204,42 @@ class LessonBrowser(QTextBrowser):
         self.viewport().update()  # the next paint schedules the drawing
 
     def resizeEvent(self, event: Any) -> None:
-        """Keep lines to a readable length: wide windows get side margins instead of 200-character lines."""
-        super().resizeEvent(event)
-        readable = round(self.fontMetrics().averageCharWidth() * READABLE_CHARS)
-        width = self.viewport().width() - 4
-        if width > readable:
-            self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
-            self.setLineWrapColumnOrWidth(readable)
-        else:
-            self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        """Keep lines to a readable length: wide windows get side margins instead of 200-character lines. The
+        reader keeps their place when the text flows again."""
+        with self.keeping_place():
+            super().resizeEvent(event)
+            readable = round(self.fontMetrics().averageCharWidth() * READABLE_CHARS)
+            width = self.viewport().width() - 4
+            if width > readable:
+                self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+                self.setLineWrapColumnOrWidth(readable)
+            else:
+                self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        if self._charts and (
+            self.column_chart_size() != self._drawn_size or self._shown_width() > self.column_width()
+        ):
+            self._fit_charts_now()
+            self._refit.start()  # drawn again for the new width once the resizing stops
+
+    def _shown_width(self) -> float:
+        return max(
+            (image.width() / (image.devicePixelRatio() or 1.0) for image in self._charts.values()), default=0
+        )
+
+    def _fit_charts_now(self) -> None:
+        """Until they are drawn again, charts wider than the column are shown scaled down to it."""
+        for chart_id, image in list(self._charts.items()):
+            fitted = self._fitted(image)
+            if fitted is not image:
+                self._charts[chart_id] = fitted
+                self._show_image(chart_id, fitted)
+
+    @Slot()
+    def _on_refit_timeout(self) -> None:
+        """Resizing stopped: draw again if the charts are not at the size this column wants (sharper than scaled)."""
+        wanted = min(self.column_chart_size()[0], self.column_width())
+        if self.column_chart_size() != self._drawn_size or abs(self._shown_width() - wanted) > 1:
+            self.redraw_charts()
 
 
 def render_chart_png(
@@ -152,11 +249,13 @@ def render_chart_png(
     size: tuple[int, int] | None = None,
     font_zoom: float | None = None,
     theme: ThemeColors | None = None,
+    pixel_ratio: float = 2.0,
 ) -> tuple[bytes, str]:
-    """Draw a lesson chart off-screen at 2× for a sharp image. Returns (PNG bytes, text alternative).
+    """Draw a lesson chart off-screen. Returns (PNG bytes, text alternative).
 
     ``size`` is in screen pixels (default: the reading-pane size, grown with the zoom level so the larger
-    fonts still fit); slides and handouts pass their own size, font scale and theme.
+    fonts still fit); slides and handouts pass their own size, font scale and theme. The image has
+    ``pixel_ratio`` device pixels per screen pixel: the lesson reader passes its screen's, exports keep 2 for print.
     """
     import io
 
@@ -175,8 +274,14 @@ def render_chart_png(
         FigureCanvasAgg(figure)
         text = draw_chart(chart_id, figure, theme)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=200, facecolor=theme.base)
+        figure.savefig(buffer, format="png", dpi=100 * pixel_ratio, facecolor=theme.base)
     return buffer.getvalue(), text
+
+
+def width_with(button: QAbstractButton, text: str) -> int:
+    """The button's preferred width if it showed ``text``."""
+    metrics = button.fontMetrics()
+    return button.sizeHint().width() + metrics.horizontalAdvance(text) - metrics.horizontalAdvance(button.text())
 
 
 class LessonPage(QWidget):
@@ -208,17 +313,17 @@ class LessonPage(QWidget):
         layout.addWidget(self.title_label)
 
         self.browser = LessonBrowser(ctx)
+        self.browser.setMinimumWidth(READING_MIN_WIDTH)  # side panels give way before the text does
         self.browser.setAccessibleName(f"{lesson.title}: lesson text")
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
         self.browser.highlighted.connect(self._on_browser_highlighted)
         self.browser.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         layout.addWidget(self.browser, 1)
 
-        nav = QHBoxLayout()
         self.prev_button = QPushButton("← Previous")
         self.next_button = QPushButton("Next →")
         self.next_button.setProperty("primary", True)
-        self.complete_box = QCheckBox("I have finished this lesson")
+        self.complete_box = QCheckBox(FINISHED_TEXT[0])
         self.complete_box.setAccessibleName("Mark this lesson complete")
         previous, following = ctx.course.neighbours(lesson.id)
         self._previous_id = previous.id if previous else ""
@@ -233,17 +338,16 @@ class LessonPage(QWidget):
         self.next_button.clicked.connect(self.go_next)
         self.complete_box.setChecked(ctx.store.lesson_state(lesson.id).completed)
         self.complete_box.toggled.connect(self._on_complete_toggled)
-        nav.addWidget(self.prev_button)
-        nav.addStretch(1)
-        nav.addWidget(self.complete_box)
-        nav.addStretch(1)
-        self.quiz_button = QPushButton("Check your understanding")
+        self.quiz_button = QPushButton(QUIZ_TEXT[0])
         self.quiz_button.setAccessibleName("Check your understanding: this lesson's quiz")
         self.quiz_button.setToolTip("Questions on this lesson, with feedback as you go")
         self.quiz_button.clicked.connect(lambda: self.ctx.open_link(f"page:quiz?lesson={self.lesson.id}"))
-        nav.addWidget(self.quiz_button)
-        nav.addWidget(self.next_button)
-        layout.addLayout(nav)
+        # One row when there is room; in a narrow column two rows, with shorter labels if even those do not fit.
+        self._nav_rows = (QHBoxLayout(), QHBoxLayout())
+        layout.addLayout(self._nav_rows[0])
+        layout.addLayout(self._nav_rows[1])
+        self._nav_shape: tuple[bool, bool] | None = None
+        self._arrange_nav()
 
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -261,6 +365,56 @@ class LessonPage(QWidget):
             self._update_quiz_button()
         ctx.theme_changed.connect(self._on_theme_changed)
         ctx.zoom_changed.connect(self._on_theme_changed)
+
+    # ------------------------------------------------------------------ the row of buttons under the text
+    def _arrange_nav(self) -> None:
+        """Lay out Previous, "I have finished", the quiz button and Next for the page's width, never cutting a
+        label off: one row if it fits, else two rows (finishing and the quiz above, Previous and Next below), with
+        the short labels if the long ones do not fit even then. The accessible names stay whole."""
+        margins = self.layout().contentsMargins()
+        inner = self.width() - margins.left() - margins.right()
+        spacing = max(self._nav_rows[0].spacing(), 6)
+        quiz = not self.quiz_button.isHidden()
+
+        def widths(short: bool) -> tuple[int, int]:
+            """The preferred widths of the middle pair (finishing, quiz) and of the end pair (Previous, Next)."""
+            index = 1 if short else 0
+            middle = width_with(self.complete_box, FINISHED_TEXT[index])
+            if quiz:
+                middle += width_with(self.quiz_button, QUIZ_TEXT[index]) + spacing
+            ends = self.prev_button.sizeHint().width() + self.next_button.sizeHint().width() + spacing
+            return middle, ends
+
+        middle, ends = widths(False)
+        one_row = inner >= middle + ends + 2 * spacing
+        short = not one_row and inner < max(widths(False)) + spacing
+        if (one_row, short) == self._nav_shape:
+            return
+        self._nav_shape = (one_row, short)
+        self.complete_box.setText(FINISHED_TEXT[1 if short else 0])
+        self.quiz_button.setText(QUIZ_TEXT[1 if short else 0])
+        for row in self._nav_rows:
+            while row.count():
+                row.takeAt(0)
+        top, bottom = self._nav_rows
+        if one_row:
+            bottom.addWidget(self.prev_button)
+            bottom.addStretch(1)
+            bottom.addWidget(self.complete_box)
+            bottom.addStretch(1)
+            bottom.addWidget(self.quiz_button)
+            bottom.addWidget(self.next_button)
+        else:
+            top.addWidget(self.complete_box)
+            top.addStretch(1)
+            top.addWidget(self.quiz_button)
+            bottom.addWidget(self.prev_button)
+            bottom.addStretch(1)
+            bottom.addWidget(self.next_button)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._arrange_nav()
 
     # ------------------------------------------------------------------ rendering
     def markdown(self) -> str:
@@ -290,6 +444,8 @@ class LessonPage(QWidget):
         count = len(quizzes.for_lesson(self.lesson.id)) if quizzes is not None else 0
         self.quiz_button.setToolTip(f"{count} questions on this lesson, with feedback as you go")
         self.quiz_button.setVisible(count > 0)
+        self._nav_shape = None
+        self._arrange_nav()
 
     def show_chart_numbers(self, chart_id: str) -> str:
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
@@ -334,6 +490,8 @@ class LessonPage(QWidget):
     @Slot(object)
     def _on_theme_changed(self, _value: object) -> None:
         self.render()
+        self._nav_shape = None  # the labels' widths follow the zoom
+        self._arrange_nav()
 
     # ------------------------------------------------------------------ navigation and links
     @Slot()

@@ -1,0 +1,86 @@
+"""A lesson in a narrow column: the buttons under the text and the charts in it are never cut off."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from healthalloc.ui.lesson_page import FINISHED_TEXT, LessonPage
+from healthalloc.ui.main_window import MainWindow
+
+
+def settle(rounds: int = 5) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+def lesson(window: MainWindow, lesson_id: str, size: tuple[int, int], notes: bool) -> LessonPage:
+    window.resize(*size)
+    window.open_page(lesson_id)
+    window.notes_panel.set_wanted(notes)
+    settle()
+    page = window.stack.currentWidget()
+    assert isinstance(page, LessonPage)
+    return page
+
+
+def nav_widgets(page: LessonPage) -> list:  # type: ignore[type-arg]
+    return [page.prev_button, page.complete_box, page.quiz_button, page.next_button]
+
+
+@pytest.mark.parametrize(("size", "notes"), [((1600, 900), False), ((1280, 800), True), ((900, 600), True)])
+def test_every_button_shows_its_whole_label(window: MainWindow, size: tuple[int, int], notes: bool) -> None:
+    page = lesson(window, "policy", size, notes)
+    for widget in nav_widgets(page):
+        assert widget.isVisible()
+        assert widget.width() >= widget.sizeHint().width(), widget.text()
+        right = widget.mapTo(page, widget.rect().topRight()).x()
+        assert widget.mapTo(page, widget.rect().topLeft()).x() >= 0 and right <= page.width()
+    middles = sorted(widget.mapTo(page, widget.rect().center()).y() for widget in nav_widgets(page))
+    rows = 1 + sum(1 for above, below in itertools.pairwise(middles) if below - above > 10)
+    assert rows in (1, 2) and (rows == 1 or size[0] < 1600)
+
+
+@pytest.mark.parametrize(("width", "rows", "label"), [(1000, 1, 0), (560, 2, 0), (380, 2, 1)])
+def test_the_buttons_wrap_then_shorten_in_a_narrow_column(qtbot, ctx, width: int, rows: int, label: int) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    holder = QWidget()  # no layout: the page gets exactly this width, as a squeezed central widget does
+    qtbot.addWidget(holder)
+    holder.resize(width, 500)
+    page = LessonPage(ctx, ctx.course.lesson("policy"), holder)
+    page.setGeometry(0, 0, width, 500)
+    holder.show()
+    settle()
+    middles = sorted(widget.mapTo(page, widget.rect().center()).y() for widget in nav_widgets(page))
+    assert 1 + sum(1 for above, below in itertools.pairwise(middles) if below - above > 10) == rows
+    assert page.complete_box.text() == FINISHED_TEXT[label]
+    assert page.complete_box.accessibleName() == "Mark this lesson complete"  # the whole name, whatever the label
+    for widget in nav_widgets(page):
+        assert widget.width() >= widget.sizeHint().width(), widget.text()
+
+
+def test_a_chart_fits_the_column_and_follows_it(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = lesson(window, "international", (1600, 900), False)
+    browser = page.browser
+    browser.draw_pending_charts()
+    settle()
+
+    def shown_width() -> float:
+        image = browser._charts["intl-spending"]
+        return image.width() / image.devicePixelRatio()
+
+    wide = shown_width()
+    assert wide <= browser.column_width()
+    window.notes_panel.set_wanted(True)
+    window.resize(900, 600)
+    settle()
+    assert shown_width() <= browser.column_width()  # at once: scaled down, not cut off
+    qtbot.waitUntil(lambda: not browser._queued and not browser._refit.isActive(), timeout=5000)
+    browser.draw_pending_charts()
+    assert shown_width() <= browser.column_width() < wide
+    assert (
+        browser.column_chart_size()[0] >= 560
+    )  # drawn no narrower than its labels need, then shown scaled to fit
