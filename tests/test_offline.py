@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtGui import QDesktopServices
 
 from healthalloc.ui.calc_base import ChartView
-from healthalloc.ui.lesson_page import LessonBrowser
+from healthalloc.ui.lesson_browser import LessonBrowser
 from healthalloc.ui.main_window import MainWindow
 
 NETWORK_EVENTS = ("socket.", "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect")

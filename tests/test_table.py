@@ -61,7 +61,7 @@ def test_every_page_and_tab_shows_its_numbers_without_pandas(tmp_path: Path) -> 
         "import sys\n"
         "from PySide6.QtWidgets import QTabWidget\n"
         "from healthalloc.ui.application import build_context, ensure_app\n"
-        "from healthalloc.ui.lesson_page import LessonBrowser\n"
+        "from healthalloc.ui.lesson_browser import LessonBrowser\n"
         "from healthalloc.ui.main_window import MainWindow\n"
         "app = ensure_app()\n"
         "window = MainWindow(build_context(), restore=False)\n"

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from conftest import close_windows_then_store
 from healthalloc.ui.calc_base import ChartView
-from healthalloc.ui.lesson_page import render_chart_png
+from healthalloc.ui.lesson_browser import render_chart_png
 from healthalloc.ui.main_window import MainWindow
 from healthalloc.ui.theme import BASE_POINT_SIZE
 

@@ -18,7 +18,8 @@ from healthalloc.core.files import read_limited
 from healthalloc.core.glossary import load_glossary
 from healthalloc.core.quiz import load_quizzes, parse_quiz
 from healthalloc.core.stakeholders import load_stakeholder_map
-from healthalloc.ui.lesson_page import LessonBrowser, LessonPage
+from healthalloc.ui.lesson_browser import LessonBrowser
+from healthalloc.ui.lesson_page import LessonPage
 
 PACKAGE = Path(__file__).resolve().parent.parent / "desktop" / "healthalloc"
 IMAGE = QTextDocument.ResourceType.ImageResource.value

@@ -255,7 +255,7 @@ TOUR_RSS = (
     RSS_PROBE
     + r"""
 from healthalloc.ui.application import build_context, ensure_app
-from healthalloc.ui.lesson_page import LessonBrowser
+from healthalloc.ui.lesson_browser import LessonBrowser
 from healthalloc.ui.main_window import MainWindow
 from healthalloc.ui.theme import apply_theme
 

@@ -278,7 +278,7 @@ def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int
 def _finish_charts(window: object) -> None:
     """Charts draw on idle; force every visible one to paint before the grab."""
     from healthalloc.ui.calc_base import ChartView
-    from healthalloc.ui.lesson_page import LessonBrowser
+    from healthalloc.ui.lesson_browser import LessonBrowser
 
     for browser in window.findChildren(LessonBrowser):  # type: ignore[attr-defined]
         browser.draw_pending_charts()

@@ -239,7 +239,7 @@ def handout_markdown(ctx: AppContext, lesson: Lesson) -> str:
 
 def export_lesson_pdf_to(ctx: AppContext, lesson: Lesson, path: str | Path) -> str | None:
     """Write the lesson handout as a US Letter PDF through Qt's PDF writer (light theme, figures included)."""
-    from healthalloc.ui.lesson_page import render_chart_png
+    from healthalloc.ui.lesson_browser import render_chart_png
 
     target = Path(path)
     fd, temp = tempfile.mkstemp(

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from healthalloc.core.links import parse_link
 from healthalloc.core.slides import Slide
 from healthalloc.ui.context import AppContext
-from healthalloc.ui.lesson_page import LessonBrowser, render_chart_png
+from healthalloc.ui.lesson_browser import LessonBrowser, render_chart_png
 
 # Body type as a fraction of the slide height: the largest, and the smallest before a slide is paged.
 BODY_MAX = 1 / 19
