@@ -6,7 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty: no display in CI
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.pop("HEALTHALLOC_CONTENT_DIR", None)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "desktop"))
