@@ -139,7 +139,11 @@ def draw_risk_score(
             row_texts.append(text)
         segments.append(row_segments)
         texts.append(row_texts)
-        totals.append(ax.text(0.0, y, "", ha="left", va="center", fontweight="bold", color=theme.text))
+        # On a background of its own: the dashed "average = 1.0" line often runs through the total.
+        backing = {"boxstyle": "square,pad=0.15", "facecolor": theme.base, "edgecolor": "none"}
+        totals.append(
+            ax.text(0.0, y, "", ha="left", va="center", fontweight="bold", color=theme.text, bbox=backing)
+        )
     ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
     average = [
         ax.axvline(1.0, color=theme.muted_text, linestyle="--", linewidth=1),
