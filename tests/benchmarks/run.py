@@ -143,7 +143,7 @@ class Session:
 
         deadline = time.perf_counter() + timeout
         browsers = page.findChildren(LessonBrowser)
-        while any(b._queued or b._draw_scheduled for b in browsers) and time.perf_counter() < deadline:
+        while any(b.charts_pending() for b in browsers) and time.perf_counter() < deadline:
             self.app.processEvents()
             time.sleep(0.002)
 
@@ -274,7 +274,7 @@ from healthalloc.ui.theme import apply_theme
 
 
 def idle_work_pending(page):  # a lesson's charts are drawn after its first paint
-    return any(b._queued or b._draw_scheduled for b in page.findChildren(LessonBrowser))
+    return any(b.charts_pending() for b in page.findChildren(LessonBrowser))
 
 
 app = ensure_app()

@@ -314,7 +314,7 @@ def _split_sections(body: list[str], first_line: int, path: Path) -> tuple[str, 
         if not in_fence and text.startswith("## "):
             chunks.append((text[3:].strip(), first_line + offset, []))
             continue
-        if not in_fence and text[:1] == "#" and _TITLE_HEADING.match(text):
+        if not in_fence and _TITLE_HEADING.match(text):
             raise ContentError(
                 path, first_line + offset, 'use "## " for section headings; the title comes from the front matter'
             )

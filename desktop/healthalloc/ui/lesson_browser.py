@@ -180,6 +180,10 @@ class LessonBrowser(QTextBrowser):
         if top.isValid():
             bar.setValue(round(layout.blockBoundingRect(top).top() + offset))
 
+    def charts_pending(self) -> bool:
+        """Charts are queued or about to be drawn (the work a lesson does just after it is painted)."""
+        return bool(self._queued) or self._draw_scheduled
+
     def draw_pending_charts(self) -> None:
         """Draw queued charts now (screenshots, exports, tests)."""
         self._draw_scheduled = False
@@ -203,11 +207,9 @@ class LessonBrowser(QTextBrowser):
                 self.setLineWrapColumnOrWidth(readable)
             else:
                 self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
-        if self._charts and (
-            self.column_chart_size() != self._drawn_size or self._shown_width() > self.column_width()
-        ):
+        if self._charts:
             self._fit_charts_now()
-            self._refit.start()  # drawn again for the new width once the resizing stops
+            self._refit.start()  # drawn again for the new width, if it needs it, once the resizing stops
 
     def _shown_width(self) -> float:
         return max(

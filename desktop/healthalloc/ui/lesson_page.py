@@ -118,27 +118,23 @@ class LessonPage(QWidget):
         ctx.zoom_changed.connect(self._on_theme_changed)
 
     # ------------------------------------------------------------------ the row of buttons under the text
-    def _arrange_nav(self) -> None:
+    def _arrange_nav(self, *, again: bool = False) -> None:
         """Lay out Previous, "I have finished", the quiz button and Next for the page's width, never cutting a
         label off: one row if it fits, else two rows (finishing and the quiz above, Previous and Next below), with
-        the short labels if the long ones do not fit even then. The accessible names stay whole."""
+        the short labels if the long ones do not fit even then. The accessible names stay whole. ``again``: the
+        labels' widths may have changed (zoom, the quiz button shown or hidden), so lay out even at the same width."""
+        if again:
+            self._nav_shape = None
         margins = self.layout().contentsMargins()
         inner = self.width() - margins.left() - margins.right()
         spacing = max(self._nav_rows[0].spacing(), 6)
-        quiz = not self.quiz_button.isHidden()
-
-        def widths(short: bool) -> tuple[int, int]:
-            """The preferred widths of the middle pair (finishing, quiz) and of the end pair (Previous, Next)."""
-            index = 1 if short else 0
-            middle = width_with(self.complete_box, FINISHED_TEXT[index])
-            if quiz:
-                middle += width_with(self.quiz_button, QUIZ_TEXT[index]) + spacing
-            ends = self.prev_button.sizeHint().width() + self.next_button.sizeHint().width() + spacing
-            return middle, ends
-
-        middle, ends = widths(False)
+        # Preferred widths with the long labels: the middle pair (finishing, quiz) and the end pair (Previous, Next).
+        middle = width_with(self.complete_box, FINISHED_TEXT[0])
+        if not self.quiz_button.isHidden():
+            middle += width_with(self.quiz_button, QUIZ_TEXT[0]) + spacing
+        ends = self.prev_button.sizeHint().width() + self.next_button.sizeHint().width() + spacing
         one_row = inner >= middle + ends + 2 * spacing
-        short = not one_row and inner < max(widths(False)) + spacing
+        short = not one_row and inner < max(middle, ends) + spacing
         if (one_row, short) == self._nav_shape:
             return
         self._nav_shape = (one_row, short)
@@ -195,8 +191,7 @@ class LessonPage(QWidget):
         count = len(quizzes.for_lesson(self.lesson.id)) if quizzes is not None else 0
         self.quiz_button.setToolTip(f"{count} questions on this lesson, with feedback as you go")
         self.quiz_button.setVisible(count > 0)
-        self._nav_shape = None
-        self._arrange_nav()
+        self._arrange_nav(again=True)
 
     def show_chart_numbers(self, chart_id: str) -> str:
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
@@ -241,8 +236,7 @@ class LessonPage(QWidget):
     @Slot(object)
     def _on_theme_changed(self, _value: object) -> None:
         self.render()
-        self._nav_shape = None  # the labels' widths follow the zoom
-        self._arrange_nav()
+        self._arrange_nav(again=True)  # the labels' widths follow the zoom
 
     # ------------------------------------------------------------------ navigation and links
     @Slot()
@@ -380,15 +374,17 @@ class LessonPage(QWidget):
         if self.ctx.save(lambda: self.ctx.store.set_completed(self.lesson.id, checked)):
             self.ctx.progress_changed.emit(self.lesson.id)
         else:  # not saved (the status bar says why): the tick must not claim otherwise
-            self.complete_box.blockSignals(True)
-            self.complete_box.setChecked(not checked)
-            self.complete_box.blockSignals(False)
+            self._show_completed(not checked)
 
     def refresh_completed(self) -> None:
         with contextlib.suppress(RuntimeError):
-            self.complete_box.blockSignals(True)
-            self.complete_box.setChecked(self.ctx.store.lesson_state(self.lesson.id).completed)
-            self.complete_box.blockSignals(False)
+            self._show_completed(self.ctx.store.lesson_state(self.lesson.id).completed)
+
+    def _show_completed(self, completed: bool) -> None:
+        """Set the tick without it counting as the student's click (nothing is saved)."""
+        self.complete_box.blockSignals(True)
+        self.complete_box.setChecked(completed)
+        self.complete_box.blockSignals(False)
 
 
 def _document_css(ctx: AppContext) -> str:
