@@ -216,13 +216,7 @@ class ResultDelegate(QStyledItemDelegate):
         layout.setTextOption(option)
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Weight.DemiBold)
-        formats = []
-        for start, end in highlights:
-            if start < len(text):
-                mark = QTextLayout.FormatRange()
-                mark.start, mark.length, mark.format = start, min(end, len(text)) - start, bold
-                formats.append(mark)
-        layout.setFormats(formats)
+        layout.setFormats(_format_ranges(highlights, len(text), bold))
         layout.beginLayout()
         y = 0.0
         for number in range(SNIPPET_LINES):
@@ -287,10 +281,20 @@ class ResultDelegate(QStyledItemDelegate):
         mark = QTextCharFormat()
         mark.setBackground(colours["accent"] if selected else colours["highlight"])
         mark.setForeground(colours["accent_text"] if selected else colours["highlight_text"])
-        selections = []
-        for start, end in laid_out.marks:
-            span = QTextLayout.FormatRange()
-            span.start, span.length, span.format = start, end - start, mark
-            selections.append(span)
-        laid_out.snippet.draw(painter, QPointF(x, y), selections)
+        laid_out.snippet.draw(
+            painter, QPointF(x, y), _format_ranges(laid_out.marks, len(laid_out.snippet.text()), mark)
+        )
         painter.restore()
+
+
+def _format_ranges(
+    spans: Sequence[tuple[int, int]], length: int, text_format: QTextCharFormat
+) -> list[QTextLayout.FormatRange]:
+    """``text_format`` over each ``(start, end)`` span, cut to a text of ``length`` characters."""
+    ranges = []
+    for start, end in spans:
+        if start < length:
+            span = QTextLayout.FormatRange()
+            span.start, span.length, span.format = start, min(end, length) - start, text_format
+            ranges.append(span)
+    return ranges
