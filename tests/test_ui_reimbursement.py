@@ -197,7 +197,8 @@ def test_dragging_a_slider_stays_fast(page, qtbot) -> None:  # type: ignore[no-u
         spin.setValue(3.0 + step * 0.2)
     per_update = (time.perf_counter() - start) / 10
     assert per_update < 0.25, f"{per_update:.3f}s per update"  # measured about 0.04 s: table and text only
-    # the charts catch up on their own once the throttle fires
+    # the charts catch up on their own once the throttle fires (they are built after the page's first paint)
+    qtbot.waitUntil(lambda: "bars" in page.views["compare"].artists, timeout=3000)
     bars = page.views["compare"].artists["bars"]
     expected = list(compare_models(Scenario(services_per_patient=4.8))["provider_margin"])
     qtbot.waitUntil(lambda: [b.get_height() for b in bars.containers[2]] == pytest.approx(expected), timeout=3000)

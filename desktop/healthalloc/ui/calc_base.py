@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -60,12 +61,13 @@ class CalculatorPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.chart_font_scale = 1.0  # presentation mode enlarges chart text; charts built later take it too
         self.setObjectName(f"page-{self.page_id}")
         self.setAccessibleName(self.title)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        _tidy_scroll_areas(self)
+        tidy_scroll_areas(self)
 
     def apply_params(self, params: Mapping[str, str]) -> None:
         """Set inputs from a ``calc:`` link, e.g. ``{"tab": "member", "age": "85"}``."""
@@ -81,6 +83,12 @@ class CalculatorPage(QWidget):
     def reset(self) -> None:
         """Back to the defaults."""
 
+    def set_chart_font_scale(self, scale: float) -> None:
+        """Multiply the text size of every chart on the page, and of charts built later (a tab opened later)."""
+        self.chart_font_scale = scale
+        for chart in self.findChildren(ChartView):
+            chart.set_font_scale(scale)
+
     def announce(self, text: str) -> None:
         """Tell assistive technology that a result changed (screen readers read ``text``)."""
         self.setAccessibleDescription(text)
@@ -89,7 +97,7 @@ class CalculatorPage(QWidget):
             QAccessible.updateAccessibility(event)
 
 
-def _tidy_scroll_areas(page: QWidget) -> None:
+def tidy_scroll_areas(page: QWidget) -> None:
     """A scroll area is a Tab stop by default, with no name for a screen reader to read. One that holds
     controls needs neither: Tab goes to the controls and the area scrolls to the focused one. One that holds
     only text stays a stop (so the keyboard can scroll it) and is named after the page."""
@@ -285,7 +293,7 @@ class ChartView(QWidget):
         self._figure: Any = None
         self._drawer: Callable[[Any, ThemeColors], object] | None = None
         self._text_alternative: Any = ""
-        self._pending = False
+        self._drawer_pending = False  # refreshed before its first drawing: the drawer runs just before it
         self.font_scale = 1.0  # presentation mode enlarges chart text beyond the app zoom
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -298,7 +306,9 @@ class ChartView(QWidget):
 
     @property
     def figure(self) -> Any:
+        """The figure, with the chart on it (a drawing still waiting for the first paint is done now)."""
         self._ensure_canvas()
+        self.build_pending()
         return self._figure
 
     @property
@@ -309,14 +319,12 @@ class ChartView(QWidget):
     def _ensure_canvas(self) -> None:
         if self._canvas is not None:
             return
-        import matplotlib
-
-        matplotlib.use("QtAgg", force=False)
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        prepare_charts()
         from matplotlib.figure import Figure
 
         self._figure = Figure(layout="constrained")
-        self._canvas = FigureCanvasQTAgg(self._figure)
+        self._canvas = _canvas_class()(self._figure)
+        self._canvas.before_draw = self.build_pending
         self._canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._canvas.setAccessibleName(self.accessibleName())
         self._layout.addWidget(self._canvas)
@@ -352,18 +360,48 @@ class ChartView(QWidget):
         if self._drawer is None:
             return
         self._ensure_canvas()
+        if not self._canvas.has_drawn:
+            # Not on screen yet: the chart is built just before its first drawing, at the size it is shown at
+            # (labels placed for a provisional size would need a second full draw).
+            self._drawer_pending = True
+            self._canvas.draw_idle()
+            return
+        if not self._run_drawer():
+            self._canvas.draw_idle()
+
+    def _run_drawer(self) -> bool:
+        """Build or update the chart; ``True`` if the drawer has already put the change on screen."""
         import matplotlib
 
+        self._drawer_pending = False
+        if self._drawer is None:
+            return False
         with matplotlib.rc_context(self._rc):
             shown = self._drawer(self._figure, self.ctx.theme)
-        if shown is not True:
-            self._canvas.draw_idle()
         self.drawn.emit()
+        return shown is True
+
+    def build_pending(self) -> None:
+        """Build a chart that is waiting for its first drawing now: its artists exist afterwards, though
+        nothing is painted until the chart is."""
+        if self._drawer_pending:
+            self._run_drawer()
 
     def draw_now(self) -> None:
         """Synchronous draw (screenshots, exports, tests)."""
         self._ensure_canvas()
         self._canvas.draw()
+
+    def draw_pending(self) -> bool:
+        """Whether part of the chart is on screen but not drawn yet (its first drawing waits for the page's first
+        paint). A chart scrolled out of view is drawn when it is scrolled to."""
+        canvas = self._canvas
+        return (
+            canvas is not None
+            and canvas.stale_drawing
+            and canvas.isVisible()
+            and not canvas.visibleRegion().isEmpty()
+        )
 
     @Slot(object)
     def _on_ctx_theme_changed(self, _value: object) -> None:
@@ -389,6 +427,103 @@ class ChartView(QWidget):
         self._ensure_canvas()
         dpi = self._figure.get_dpi() * (scale if path.lower().endswith(".png") else 1.0)
         self._figure.savefig(path, dpi=dpi, facecolor=self._figure.get_facecolor())
+
+
+_CANVAS_CLASS: type | None = None
+
+
+def prepare_charts() -> None:
+    """Import matplotlib's Qt canvas and the figure class ahead of the first chart (the idle prefetch calls this)."""
+    import matplotlib
+
+    matplotlib.use("QtAgg", force=False)
+    import matplotlib.figure
+
+    _canvas_class()
+
+
+def _canvas_class() -> type:
+    """The Qt canvas for charts, defined when matplotlib is first needed (never at start-up)."""
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is not None:
+        return _CANVAS_CLASS
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+    class Canvas(FigureCanvasQTAgg):  # type: ignore[misc]
+        """A canvas that draws when it is painted, not on a timer of its own.
+
+        Matplotlib's canvas draws on a zero timer after each ``draw_idle``. A chart built with its page then draws
+        once per resize on the way to its final size, before the page is even shown (up to five full draws of
+        50–80 ms for one page). Here a change only marks the chart stale and asks Qt for a paint, so it is drawn
+        once, at the size it is painted at. The very first drawing waits until the page around it has been painted,
+        and charts are drawn one per turn of the event loop, so a page appears at once and its charts follow.
+        """
+
+        _first_draws: ClassVar[list[Any]] = []  # canvases painted once, waiting for their first drawing
+        _first_draw_timer: ClassVar[bool] = False  # a turn of the event loop will draw the next one
+
+        def __init__(self, figure: Any) -> None:
+            super().__init__(figure)
+            self.stale_drawing = True
+            self.has_drawn = False
+            self.before_draw: Callable[[], None] | None = None  # builds a chart that waited for its first drawing
+
+        def draw_idle(self) -> None:
+            self.stale_drawing = True
+            self.update()
+
+        def draw(self) -> None:
+            if self.before_draw is not None:
+                self.before_draw()
+            self.stale_drawing = False
+            with warnings.catch_warnings():
+                # Squeezed smaller than its text (a narrow window at presentation size), a chart is drawn without
+                # the layout; matplotlib's warning about that is nothing a student can act on.
+                warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+                super().draw()  # matplotlib's Qt canvas asks for a paint of the new picture
+            self.has_drawn = True
+
+        def paintEvent(self, event: Any) -> None:
+            if self.stale_drawing and self.width() > 0 and self.height() > 0:
+                if not self.has_drawn:
+                    self._paint_blank()
+                    if self not in Canvas._first_draws:
+                        Canvas._first_draws.append(self)
+                    Canvas._schedule_first_draw()
+                    return
+                self.draw()
+            super().paintEvent(event)
+
+        def _paint_blank(self) -> None:
+            painter = QPainter(self)
+            painter.fillRect(self.rect(), QColor.fromRgbF(*self.figure.get_facecolor()))
+            painter.end()
+
+        @staticmethod
+        def _schedule_first_draw() -> None:
+            if Canvas._first_draws and not Canvas._first_draw_timer:
+                Canvas._first_draw_timer = True
+                QTimer.singleShot(0, Canvas._draw_next_first)
+
+        @staticmethod
+        def _draw_next_first() -> None:
+            Canvas._first_draw_timer = False
+            queue = Canvas._first_draws
+            try:
+                while queue:
+                    canvas = queue.pop(0)
+                    try:
+                        ready = canvas.stale_drawing and canvas.isVisible()
+                    except RuntimeError:  # deleted with its page meanwhile
+                        continue
+                    if ready:
+                        canvas.draw()
+                        break
+            finally:  # a chart that fails to draw must not hold up the others
+                Canvas._schedule_first_draw()
+
+    _CANVAS_CLASS = Canvas
+    return Canvas
 
 
 def _frame_to_text(frame: Any) -> str:

@@ -80,6 +80,17 @@ MEMBER_PAY_INPUTS = tuple(spec for spec in MEMBER_FORM_INPUTS if spec not in MEM
 TAB_TITLES = {"member": "Member", "panel": "Panel", "regions": "Regions"}
 
 
+def prefetch() -> None:
+    """Read the CMS-HCC tables of the models the tabs open with, as building the page would (they stay cached);
+    the app calls this while idle after start-up (``ui/prefetch.py``)."""
+    from healthalloc.core.capitation.tables import model_tables
+
+    for spec in (*MEMBER_INPUTS, *PANEL_INPUTS):
+        if spec.name == "model":
+            conditions_for(str(spec.default))
+            model_tables(str(spec.default))
+
+
 class ConditionChecklist(QWidget):
     """A searchable list of a model's payment HCCs with plain-language names; ticking emits ``conditions_changed``."""
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -28,6 +28,7 @@ from healthalloc.ui import registry
 from healthalloc.ui.context import AppContext
 from healthalloc.ui.lesson_page import LessonPage
 from healthalloc.ui.menus import add_file_actions, add_present_actions
+from healthalloc.ui.prefetch import Prefetcher, page_steps
 from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
@@ -87,8 +88,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._install_learning_tools()
         self._update_progress()
+        # The pages not opened yet are imported in the idle loop after the first paint (see ui/prefetch.py).
+        self.prefetcher = Prefetcher(page_steps(registry.PAGES), self)
         if restore:
             self._restore_window(reopen_last_page)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.prefetcher.start()
 
     # ------------------------------------------------------------------ building
     def _build_sidebar(self) -> None:

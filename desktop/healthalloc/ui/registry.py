@@ -22,6 +22,12 @@ class PageSpec:
     def load(self) -> type:
         return getattr(importlib.import_module(self.module), self.class_name)  # type: ignore[no-any-return]
 
+    def prefetch(self) -> None:
+        """Import the page's module and run its ``prefetch()``, if it has one (data the page reads when built)."""
+        warm = getattr(importlib.import_module(self.module), "prefetch", None)
+        if callable(warm):
+            warm()
+
 
 EXPLORE = "Explore"
 CALCULATORS = "Calculators"

@@ -7,7 +7,7 @@ hands their values to the core functions and shows the results. Links:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -71,6 +71,7 @@ from healthalloc.ui.calc_base import (
     InputForm,
     MathPanel,
     scroll_area,
+    tidy_scroll_areas,
 )
 from healthalloc.ui.calc_base import (
     text_label as _label,
@@ -151,6 +152,33 @@ class TabView:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class TabViews(Mapping[str, TabView]):
+    """The page's tabs by key, each built by ``build(key)`` the first time it is asked for (shown, linked to, or
+    read by a scenario). Seven tabs of forms and charts take about 60 ms to build; most visits use one or two."""
+
+    def __init__(self, build: Callable[[str], TabView]) -> None:
+        self._build = build
+        self._built: dict[str, TabView] = {}
+
+    def __getitem__(self, key: str) -> TabView:
+        view = self._built.get(key)
+        if view is None:
+            if key not in TABS:
+                raise KeyError(key)
+            view = self._built[key] = self._build(key)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABS)
+
+    def __len__(self) -> int:
+        return len(TABS)
+
+    def built(self) -> dict[str, TabView]:
+        """The tabs built so far, without building the others."""
+        return dict(self._built)
+
+
 class ReimbursementPage(CalculatorPage):
     """Fee-for-service, per case, bundles, capitation, pay for performance and shared savings, side by side."""
 
@@ -181,7 +209,8 @@ class ReimbursementPage(CalculatorPage):
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Payment models")
         layout.addWidget(self.tabs, 1)
-        self.views: dict[str, TabView] = {}
+        self.views = TabViews(self._build_tab)
+        self._holders: dict[str, QWidget] = {}
         self._dirty: set[str] = set(TABS)
         self._pending_charts: set[str] = set()
         # Charts are repainted once per turn of the event loop, however many values arrived in it (a fast drag).
@@ -191,6 +220,19 @@ class ReimbursementPage(CalculatorPage):
         self._chart_timer.timeout.connect(self._on_chart_timer_timeout)
         self._describing: dict[str, Callable[[], None]] = {}
         self._describer = Debouncer(DESCRIBE_AFTER_MS, self._on_describer_timeout, self)
+        for key, tab in TABS.items():
+            # Each tab's widgets are built when it is first shown or asked for (``views``): the page opens with one.
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self._holders[key] = holder
+            self.tabs.addTab(holder, tab.title)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.refresh(self.current_tab())
+
+    # --- Building ---------------------------------------------------------------------------------------------
+
+    def _build_tab(self, key: str) -> TabView:
         builders: dict[str, Callable[[TabView], None]] = {
             "compare": self._build_compare,
             "ffs": self._build_ffs,
@@ -200,20 +242,17 @@ class ReimbursementPage(CalculatorPage):
             "p4p": self._build_p4p,
             "shared-savings": self._build_shared_savings,
         }
-        for key, tab in TABS.items():
-            view = self._make_view(tab)
-            builders[key](view)
-            view.results.addWidget(view.math)
-            view.results.addStretch(1)
-            self.views[key] = view
-            self.tabs.addTab(view.widget, tab.title)
-            view.form.values_changed.connect(lambda values, k=key: self._on_form_values_changed(k, values))
-            self._show_numbers(key, view.form.values())
-            view.last_values = view.form.values()
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.refresh(self.current_tab())
-
-    # --- Building ---------------------------------------------------------------------------------------------
+        view = self._make_view(TABS[key])
+        builders[key](view)
+        view.results.addWidget(view.math)
+        view.results.addStretch(1)
+        self._holders[key].layout().addWidget(view.widget)
+        view.widget.show()  # now, not on the next turn of the event loop (a tab being shown must not paint empty)
+        self._show_numbers(view, view.form.values())
+        view.last_values = view.form.values()
+        view.form.values_changed.connect(lambda values, k=key: self._on_form_values_changed(k, values))
+        tidy_scroll_areas(self)
+        return view
 
     def _make_view(self, tab: Tab) -> TabView:
         widget = QWidget()
@@ -270,6 +309,7 @@ class ReimbursementPage(CalculatorPage):
         self, view: TabView, name: str, drawer: Callable[[Any, ThemeColors], object], height: int = 300
     ) -> ChartView:
         chart = ChartView(self.ctx, min_height=height)
+        chart.set_font_scale(self.chart_font_scale)  # a tab built during a presentation
         chart.setObjectName(f"chart-{view.tab.key}-{name}")
         chart.setAccessibleName(name)
         chart.set_drawer(drawer)
@@ -375,6 +415,8 @@ class ReimbursementPage(CalculatorPage):
         screenshots, exports)."""
         self._chart_timer.stop()
         self._on_chart_timer_timeout()
+        for chart in self.views[self.current_tab()].charts:
+            chart.build_pending()
         self._describer.flush()
 
     def _set_notes(self, view: TabView, notes: tuple[str, ...] | list[str]) -> None:
@@ -708,11 +750,12 @@ class ReimbursementPage(CalculatorPage):
 
     # --- Events -----------------------------------------------------------------------------------------------
 
-    def _show_numbers(self, key: str, values: Mapping[str, Any]) -> None:
+    @staticmethod
+    def _show_numbers(view: TabView, values: Mapping[str, Any]) -> None:
         """Fill the catalogue numbers behind the current choices (RVUs, GPCIs, DRG weight) into the form."""
-        shown = displayed_numbers(key, values)
+        shown = displayed_numbers(view.tab.key, values)
         if shown:
-            self.views[key].form.set_values(shown, emit=False)
+            view.form.set_values(shown, emit=False)
 
     def _on_form_values_changed(self, key: str, values: dict[str, Any]) -> None:
         view = self.views[key]
@@ -723,7 +766,7 @@ class ReimbursementPage(CalculatorPage):
         if customised:
             view.form.set_values({choice: "custom" for choice in customised}, emit=False)
         else:
-            self._show_numbers(key, values)
+            self._show_numbers(view, values)
         view.last_values = view.form.values()
         if key == self.current_tab():
             self.refresh(key, charts_now=False)
@@ -760,7 +803,7 @@ class ReimbursementPage(CalculatorPage):
     def _set_tab_values(self, key: str, values: Mapping[str, Any]) -> None:
         view = self.views[key]
         view.form.set_values(values, emit=False)
-        self._show_numbers(key, view.form.values())
+        self._show_numbers(view, view.form.values())
         view.last_values = view.form.values()
         self._dirty.add(key)
 
@@ -811,7 +854,7 @@ class ReimbursementPage(CalculatorPage):
             self.show_tab(link.get("tab", "compare"))
 
     def reset(self) -> None:
-        for key, view in self.views.items():
+        for key, view in self.views.built().items():  # a tab not built yet has its defaults
             if view.preset_combo is not None:
                 view.preset_combo.setCurrentIndex(0)
             self._set_tab_values(key, defaults(view.tab.inputs))

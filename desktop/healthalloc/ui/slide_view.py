@@ -363,11 +363,15 @@ class SlideView(QWidget):
             QSlider::sub-page:horizontal {{ background: {theme.accent}; border-radius: {groove // 2}px; }}
             """
         )
-        from healthalloc.ui.calc_base import ChartView
+        from healthalloc.ui.calc_base import CalculatorPage, ChartView
 
         base_px = max(1.0, QFont(self.font()).pointSizeF() / POINTS_PER_PX)
-        for chart in page.findChildren(ChartView):
-            chart.set_font_scale(max(1.0, px / base_px))
+        scale = max(1.0, px / base_px)
+        if isinstance(page, CalculatorPage):
+            page.set_chart_font_scale(scale)
+        else:
+            for chart in page.findChildren(ChartView):
+                chart.set_font_scale(scale)
         QTimer.singleShot(0, lambda: _widen_input_columns(page))
 
     def _release_current(self) -> None:
