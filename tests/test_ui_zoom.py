@@ -81,3 +81,15 @@ def test_zoom_stops_at_its_limits(window: MainWindow) -> None:
     window.zoom_out()
     window.zoom_out()
     assert window.ctx.zoom == ZOOM_STEPS[0]
+
+
+def test_every_theme_uses_the_fusion_style_set_once(qapp) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.palette import DARK, LIGHT
+    from healthalloc.ui.theme import STYLE_PROPERTY, apply_theme
+
+    apply_theme(qapp, LIGHT)
+    style = QApplication.style()
+    assert qapp.property(STYLE_PROPERTY) == "Fusion"
+    apply_theme(qapp, DARK)  # a theme change keeps the style (setting it again would rebuild every widget's look)
+    assert QApplication.style() is style
+    apply_theme(qapp, LIGHT)

@@ -27,8 +27,14 @@ def resolve_theme(choice: str) -> ThemeColors:
     return THEMES.get(choice, LIGHT)
 
 
+STYLE = "Fusion"  # the same widgets on every platform, so the themes' colours apply everywhere
+STYLE_PROPERTY = "healthalloc-style"  # set when the application was created with STYLE already
+
+
 def apply_theme(app: QApplication, theme: ThemeColors, zoom: float = 1.0) -> None:
-    app.setStyle("Fusion")
+    if app.property(STYLE_PROPERTY) != STYLE:
+        app.setStyle(STYLE)
+        app.setProperty(STYLE_PROPERTY, STYLE)
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: theme.window,
