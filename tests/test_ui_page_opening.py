@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -91,54 +90,6 @@ def test_a_chart_squeezed_below_its_text_draws_without_a_warning(ctx, qtbot) -> 
     view.refresh()
     view.draw_now()  # filterwarnings=error would turn matplotlib's "constrained_layout not applied" into a failure
     assert view.canvas.has_drawn
-
-
-# --- reimbursement: tabs built when needed -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def reimbursement(qtbot, ctx):  # type: ignore[no-untyped-def]
-    from healthalloc.ui.reimbursement_page import ReimbursementPage
-
-    page = ReimbursementPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    return page
-
-
-def test_reimbursement_opens_with_one_tab_built(reimbursement) -> None:  # type: ignore[no-untyped-def]
-    assert list(reimbursement.views.built()) == ["compare"]
-    assert len(reimbursement.views) == 7 and next(iter(reimbursement.views)) == "compare"
-    reimbursement.show_tab("drg")
-    assert set(reimbursement.views.built()) == {"compare", "drg"}
-    assert reimbursement.views["drg"].headline.text()  # computed when shown
-    assert reimbursement.views["drg"].widget.isVisible()
-
-
-def test_a_scenario_covers_tabs_never_opened(reimbursement) -> None:  # type: ignore[no-untyped-def]
-    from healthalloc.core.inputs import defaults
-    from healthalloc.core.reimbursement.tabs import TABS
-
-    scenario = reimbursement.scenario()
-    assert set(scenario) == {"tab", *TABS}
-    for key, tab in TABS.items():
-        assert set(scenario[key]) >= set(defaults(tab.inputs)), key
-
-
-def test_reset_leaves_unopened_tabs_unbuilt(reimbursement) -> None:  # type: ignore[no-untyped-def]
-    reimbursement.apply_params({"tab": "bundle", "sharing_rate": "50"})
-    reimbursement.reset()
-    assert set(reimbursement.views.built()) == {"compare", "bundle"}
-    assert reimbursement.current_tab() == "compare"
-    assert reimbursement.views["bundle"].form.values()["sharing_rate"] != 50
-
-
-def test_a_tab_opened_during_a_presentation_gets_the_large_chart_text(reimbursement) -> None:  # type: ignore[no-untyped-def]
-    reimbursement.set_chart_font_scale(2.5)
-    assert reimbursement.views["compare"].charts[0].font_scale == 2.5
-    reimbursement.show_tab("p4p")
-    assert reimbursement.views["p4p"].charts[0].font_scale == 2.5
 
 
 # --- the idle prefetch -------------------------------------------------------------------------------------------

@@ -256,3 +256,40 @@ def test_a_dragged_slider_repaints_what_an_ordinary_redraw_would(page, qtbot) ->
     page.flush_charts()
     shown = _shown(view.charts[0])
     assert _same_picture(shown, _drawn_plainly(view.charts[0], view.layers["chart"]))
+
+
+# Tabs are built when first needed: the page opens with one.
+
+
+def test_opens_with_only_its_first_tab_built(page) -> None:  # type: ignore[no-untyped-def]
+    assert list(page.views.built()) == ["compare"]
+    assert len(page.views) == 7 and next(iter(page.views)) == "compare"
+    page.show_tab("drg")
+    assert set(page.views.built()) == {"compare", "drg"}
+    assert page.views["drg"].headline.text()  # computed when shown
+    assert page.views["drg"].widget.isVisible()
+
+
+def test_a_scenario_covers_tabs_never_opened(page) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.inputs import defaults
+    from healthalloc.core.reimbursement.tabs import TABS
+
+    scenario = page.scenario()
+    assert set(scenario) == {"tab", *TABS}
+    for key, tab in TABS.items():
+        assert set(scenario[key]) >= set(defaults(tab.inputs)), key
+
+
+def test_reset_leaves_unopened_tabs_unbuilt(page) -> None:  # type: ignore[no-untyped-def]
+    page.apply_params({"tab": "bundle", "sharing_rate": "50"})
+    page.reset()
+    assert set(page.views.built()) == {"compare", "bundle"}
+    assert page.current_tab() == "compare"
+    assert page.views["bundle"].form.values()["sharing_rate"] != 50
+
+
+def test_a_tab_opened_during_a_presentation_gets_the_large_chart_text(page) -> None:  # type: ignore[no-untyped-def]
+    page.set_chart_font_scale(2.5)
+    assert page.views["compare"].charts[0].font_scale == 2.5
+    page.show_tab("p4p")
+    assert page.views["p4p"].charts[0].font_scale == 2.5
