@@ -63,6 +63,20 @@ def test_a_chart_built_hidden_is_drawn_only_when_shown(window, qtbot) -> None:  
     qtbot.waitUntil(lambda: page.flow_chart.canvas.has_drawn, timeout=5000)
 
 
+def test_a_chart_makes_its_canvas_only_once_it_is_painted(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = ChartView(ctx)
+    qtbot.addWidget(view)
+    view.set_drawer(lambda figure, _theme: figure.add_subplot().plot([0, 1], [1, 0]))
+    view.refresh()
+    assert view._canvas is None  # building a page never waits for matplotlib
+    view.resize(400, 300)
+    view.show()
+    assert view.draw_pending()
+    qtbot.waitUntil(lambda: view._canvas is not None and view.canvas.has_drawn, timeout=5000)
+    assert not view.draw_pending()
+    assert view.canvas.get_width_height() == (400, 300)
+
+
 def test_looking_at_the_figure_builds_a_chart_still_waiting_for_its_first_drawing(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     view = ChartView(ctx)
     qtbot.addWidget(view)

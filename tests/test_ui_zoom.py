@@ -22,6 +22,10 @@ def first_chart(window: MainWindow, qtbot) -> ChartView:  # type: ignore[no-unty
     window.open_page("capitation")
     page = window.stack.currentWidget()
     qtbot.waitUntil(lambda: any(v.isVisible() and v._canvas is not None for v in page.findChildren(ChartView)))
+    # The offscreen platform deactivates the window while a page with charts opens (an X server does not), and
+    # shortcuts go only to the active window.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return next(v for v in page.findChildren(ChartView) if v.isVisible() and v._canvas is not None)
 
 

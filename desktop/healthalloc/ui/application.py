@@ -287,5 +287,5 @@ def _finish_charts(window: object) -> None:
     for browser in window.findChildren(LessonBrowser):  # type: ignore[attr-defined]
         browser.draw_pending_charts()
     for view in window.findChildren(ChartView):  # type: ignore[attr-defined]
-        if view.isVisible() and view._canvas is not None:
+        if view.isVisible() and (view._canvas is not None or view._drawer_pending):
             view.draw_now()

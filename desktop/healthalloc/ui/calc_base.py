@@ -328,6 +328,7 @@ class ChartView(QWidget):
         self._canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._canvas.setAccessibleName(self.accessibleName())
         self._layout.addWidget(self._canvas)
+        self._canvas.show()  # now, not on the next turn of the event loop
         self._apply_style()
 
     def _apply_style(self) -> None:
@@ -359,12 +360,15 @@ class ChartView(QWidget):
         """Redraw with the current data, coalescing bursts (slider drags) into one paint."""
         if self._drawer is None:
             return
-        self._ensure_canvas()
-        if not self._canvas.has_drawn:
+        if self._canvas is None or not self._canvas.has_drawn:
             # Not on screen yet: the chart is built just before its first drawing, at the size it is shown at
-            # (labels placed for a provisional size would need a second full draw).
+            # (labels placed for a provisional size would need a second full draw), and matplotlib is loaded
+            # when the chart is first painted, so the page around it is never held up.
             self._drawer_pending = True
-            self._canvas.draw_idle()
+            if self._canvas is None:
+                self.update()
+            else:
+                self._canvas.draw_idle()
             return
         if not self._run_drawer():
             self._canvas.draw_idle()
@@ -385,6 +389,7 @@ class ChartView(QWidget):
         """Build a chart that is waiting for its first drawing now: its artists exist afterwards, though
         nothing is painted until the chart is."""
         if self._drawer_pending:
+            self._ensure_canvas()
             self._run_drawer()
 
     def draw_now(self) -> None:
@@ -396,12 +401,25 @@ class ChartView(QWidget):
         """Whether part of the chart is on screen but not drawn yet (its first drawing waits for the page's first
         paint). A chart scrolled out of view is drawn when it is scrolled to."""
         canvas = self._canvas
-        return (
-            canvas is not None
-            and canvas.stale_drawing
-            and canvas.isVisible()
-            and not canvas.visibleRegion().isEmpty()
-        )
+        if canvas is None:
+            return self._drawer_pending and self.isVisible() and not self.visibleRegion().isEmpty()
+        return canvas.stale_drawing and canvas.isVisible() and not canvas.visibleRegion().isEmpty()
+
+    def paintEvent(self, event: Any) -> None:
+        """Before the chart has a canvas: its background, and the canvas made on the next turn of the event loop."""
+        if self._canvas is not None:
+            return
+        from healthalloc.core.palette import chart_rc
+
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(str(chart_rc(self.ctx.theme)["figure.facecolor"])))
+        painter.end()
+        if self._drawer_pending:
+            QTimer.singleShot(0, self, self._make_canvas)
+
+    def _make_canvas(self) -> None:
+        if self._canvas is None and self._drawer_pending:
+            self._ensure_canvas()  # the canvas paints, then draws (see ``Canvas``)
 
     @Slot(object)
     def _on_ctx_theme_changed(self, _value: object) -> None:
