@@ -140,3 +140,24 @@ def test_the_window_prefetches_every_page_after_it_is_shown(window, qtbot, monke
 
     Prefetcher(page_steps(registry.PAGES)).run_all()
     assert seen == [spec.page_id for spec in registry.PAGES]
+
+
+def test_charts_wait_for_matplotlib_imported_one_step_per_turn(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    from healthalloc.ui import prefetch
+
+    steps = ("colorsys", "wave")  # two small modules standing in for matplotlib's parts
+    for name in steps:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(prefetch, "CHART_IMPORT_STEPS", steps)
+    context = QObject()
+    called: list[bool] = []
+    prefetch.after_charts_import(context, lambda: called.append(True))
+    assert called == [] and "colorsys" in sys.modules and "wave" not in sys.modules  # one step now
+    qtbot.waitUntil(lambda: called == [True], timeout=2000)
+    assert "wave" in sys.modules
+    prefetch.after_charts_import(context, lambda: called.append(True))  # nothing left to import: at once
+    assert called == [True, True]

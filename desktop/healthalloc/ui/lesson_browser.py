@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.resources import content_dir
 from healthalloc.ui.context import AppContext
+from healthalloc.ui.prefetch import after_charts_import
 
 CHART_WIDTH = 760
 CHART_HEIGHT = 380
@@ -106,8 +107,8 @@ class LessonBrowser(QTextBrowser):
     def _chart_image(self, chart_id: str) -> QImage:
         """The chart if drawn; otherwise a same-size placeholder, with the drawing queued for after this paint.
 
-        Drawing needs matplotlib (about a second to import); deferring it keeps the first paint instant. The
-        timer starts from this browser's paint (see :meth:`paintEvent`), never from layout, which can happen
+        Drawing needs matplotlib (about 0.3 s to import, taken in steps so that the window keeps answering input);
+        deferring it keeps the first paint instant. The timer starts from this browser's paint (see :meth:`paintEvent`), never from layout, which can happen
         before the window is first shown.
         """
         if chart_id in self._charts:
@@ -126,7 +127,7 @@ class LessonBrowser(QTextBrowser):
             self._queued.update(self._charts)
         if self._queued and not self._draw_scheduled:
             self._draw_scheduled = True
-            QTimer.singleShot(CHART_DELAY_MS, self, self.draw_pending_charts)
+            QTimer.singleShot(CHART_DELAY_MS, self, self._draw_queued_charts)
 
     def _placeholder(self) -> QImage:
         ratio = self.pixel_ratio()
@@ -183,6 +184,9 @@ class LessonBrowser(QTextBrowser):
     def charts_pending(self) -> bool:
         """Charts are queued or about to be drawn (the work a lesson does just after it is painted)."""
         return bool(self._queued) or self._draw_scheduled
+
+    def _draw_queued_charts(self) -> None:
+        after_charts_import(self, self.draw_pending_charts)  # matplotlib in steps, if not imported yet
 
     def draw_pending_charts(self) -> None:
         """Draw queued charts now (screenshots, exports, tests)."""

@@ -1,24 +1,26 @@
 """Prepare the pages a student has not opened yet, a little at a time, while the app is idle after start-up.
 
-Start-up imports only what the first page needs (see ``registry``). The calculator pages bring matplotlib, the
-Qt canvas and their ``core`` models and tables: 15–40 ms each, which a student would otherwise wait for on the
-first click. Shortly after the window is shown, a :class:`Prefetcher` imports them one step per timer tick, so
-a keystroke or a scroll is never held up by more than one step. A page module may define ``prefetch()`` to load
-what its page reads when built (cached data tables); it must not create widgets.
+Start-up imports only what the first page needs (see ``registry``). The calculator pages bring matplotlib (about
+0.3 s), the Qt canvas and their ``core`` models and tables (15–40 ms each), which a student would otherwise wait
+for on the first click. Shortly after the window is shown, a :class:`Prefetcher` imports them one step per timer
+tick, so a keystroke or a scroll is never held up by more than one step (at most about 50 ms). A page module
+may define ``prefetch()`` to load what its page reads when built (cached data tables); it must not create widgets.
 
 Nothing here builds a page: a page that is never opened costs only its imports.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from healthalloc.ui.registry import PageSpec
 
-__all__ = ["Prefetcher", "page_steps"]
+__all__ = ["CHART_IMPORT_STEPS", "Prefetcher", "after_charts_import", "page_steps"]
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +28,47 @@ START_AFTER_MS = 400  # after the first paint and the first lesson's charts
 STEP_GAP_MS = 30  # between steps: input that arrived meanwhile is handled first
 
 
+# matplotlib and its dependencies (about 0.3 s on a modest laptop), in steps of at most about 50 ms each.
+CHART_IMPORT_STEPS = (
+    "numpy",
+    "PIL.Image",
+    "pyparsing",
+    "matplotlib",
+    "matplotlib.text",
+    "matplotlib.collections",
+    "matplotlib.axes",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_qtagg",
+)
+
+
+def after_charts_import(context: QObject, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once matplotlib is imported: at once if it is, else after importing it one step per turn
+    of the event loop (:data:`CHART_IMPORT_STEPS`), so that the window answers input in between. Nothing happens if
+    ``context`` is deleted meanwhile."""
+    missing = [name for name in CHART_IMPORT_STEPS if name not in sys.modules]
+    if not missing:
+        callback()
+        return
+    importlib.import_module(missing[0])
+    QTimer.singleShot(0, context, lambda: after_charts_import(context, callback))
+
+
 def page_steps(pages: Iterable[PageSpec]) -> list[Callable[[], None]]:
-    """The chart canvas, then one step per page (:meth:`PageSpec.prefetch`: its module and its data)."""
+    """matplotlib and the chart canvas, then one step per page (:meth:`PageSpec.prefetch`: its module and data)."""
+
+    def load(name: str) -> Callable[[], None]:
+        def step() -> None:
+            importlib.import_module(name)
+
+        return step
 
     def canvas() -> None:
         from healthalloc.ui.calc_base import prepare_charts
 
         prepare_charts()
 
-    return [canvas, *(spec.prefetch for spec in pages)]
+    return [*(load(name) for name in CHART_IMPORT_STEPS), canvas, *(spec.prefetch for spec in pages)]
 
 
 class Prefetcher(QObject):
