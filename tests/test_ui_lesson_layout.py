@@ -84,3 +84,21 @@ def test_a_chart_fits_the_column_and_follows_it(window: MainWindow, qtbot) -> No
     assert (
         browser.column_chart_size()[0] >= 560
     )  # drawn no narrower than its labels need, then shown scaled to fit
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_the_reader_draws_a_chart_exactly_as_its_exported_png(ctx, ratio: float) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from healthalloc.ui.lesson_browser import render_chart_image, render_chart_png
+
+    def pixels(image: QImage) -> np.ndarray:
+        image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+        return rows[:, : image.width() * 4].copy()  # the converted image is freed on return
+
+    png, png_text = render_chart_png("health-dollar", ctx, size=(600, 360), pixel_ratio=ratio)
+    image, text = render_chart_image("health-dollar", ctx, size=(600, 360), pixel_ratio=ratio)
+    assert text == png_text and image.devicePixelRatio() == ratio
+    assert np.array_equal(pixels(image), pixels(QImage.fromData(png)))
