@@ -399,6 +399,62 @@ def measure_memory(runs: int = 3) -> dict[str, Any]:
     }
 
 
+# The app started as a student starts it, its event loop watched by a 5 ms timer for its first seconds.
+FREEZE_PROBE = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from healthalloc.ui.application import build_context, ensure_app
+from healthalloc.ui.main_window import MainWindow
+from healthalloc.ui.theme import apply_theme
+
+app = ensure_app()
+ctx = build_context()
+ctx.settings.setValue("ui/welcome_dismissed", True)
+apply_theme(app, ctx.theme, ctx.zoom)
+window = MainWindow(ctx)  # the first lesson, which has a chart
+window.show()
+ticks = []
+timer = QTimer()
+timer.setInterval(5)
+timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+timer.start()
+QTimer.singleShot(SECONDS * 1000, app.quit)
+app.exec()
+gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
+print(f"longest-gap {max(gaps):.1f} prefetched {window.prefetcher.done}", flush=True)
+ctx.store.close()
+"""
+FREEZE_SECONDS = 3
+
+
+def measure_startup_freeze(runs: int = 3) -> dict[str, Any]:
+    """``startup_longest_freeze_ms``: the longest time the event loop did not turn (a scroll or a keystroke would
+    have waited that long) in the first :data:`FREEZE_SECONDS` after the window is shown, while the first lesson
+    draws its chart and the idle prefetch imports the calculator pages. Median of ``runs`` fresh processes."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "desktop"), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    gaps = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as data:
+            script = Path(data) / "freeze.py"
+            script.write_text(f"SECONDS = {FREEZE_SECONDS}\n" + FREEZE_PROBE)
+            result = subprocess.run(
+                [sys.executable, str(script)],
+                capture_output=True,
+                text=True,
+                env={**env, "HEALTHALLOC_DATA_DIR": data},
+                cwd=ROOT,
+                timeout=120,
+            )
+        line = next((ln.split() for ln in result.stdout.splitlines() if ln.startswith("longest-gap ")), None)
+        if result.returncode != 0 or line is None or line[3] != "True":
+            raise RuntimeError(
+                f"freeze probe failed ({result.returncode}): {result.stdout} {result.stderr[-1500:]}"
+            )
+        gaps.append(float(line[1]))
+    return {"startup_longest_freeze_ms": round(statistics.median(gaps), 1)}
+
+
 def measure_install_mb() -> dict[str, Any]:
     """Size of a fresh virtual environment with the app installed (as the README installs it)."""
     with tempfile.TemporaryDirectory() as temp:
@@ -419,6 +475,7 @@ def main() -> int:
     args = parser.parse_args()
     figures: dict[str, Any] = {"machine": {"python": sys.version.split()[0], "cpus": os.cpu_count()}}
     figures.update(measure_startup())
+    figures.update(measure_startup_freeze())
     session = Session()
     try:
         from calculators import measure_calculators, measure_search
