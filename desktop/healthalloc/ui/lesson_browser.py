@@ -284,13 +284,17 @@ def render_chart_png(
 
 
 def render_chart_image(
-    chart_id: str, ctx: AppContext, *, size: tuple[int, int] | None = None, pixel_ratio: float = 1.0
+    chart_id: str,
+    ctx: AppContext,
+    *,
+    size: tuple[int, int] | None = None,
+    font_zoom: float | None = None,
+    pixel_ratio: float = 1.0,
 ) -> tuple[QImage, str]:
-    """The same picture as :func:`render_chart_png` for the screen, without the PNG: drawn once and copied
-    straight from matplotlib's pixels (``savefig`` lays the figure out twice and compresses it, about twice the
-    time for the reader's charts)."""
+    """The same picture as :func:`render_chart_png`, for the screen (the reader, slides), without the PNG: drawn
+    once and copied straight from matplotlib's pixels (``savefig`` lays the figure out twice and compresses it)."""
     theme = ctx.theme
-    with _lesson_figure(chart_id, ctx, size, None, theme) as (figure, text):
+    with _lesson_figure(chart_id, ctx, size, font_zoom, theme) as (figure, text):
         figure.set_dpi(100 * pixel_ratio)
         figure.set_facecolor(theme.base)
         figure.canvas.draw()

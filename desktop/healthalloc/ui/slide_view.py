@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from healthalloc.core.links import parse_link
 from healthalloc.core.slides import Slide
 from healthalloc.ui.context import AppContext
-from healthalloc.ui.lesson_browser import LessonBrowser, render_chart_png
+from healthalloc.ui.lesson_browser import LessonBrowser, render_chart_image
 
 # Body type as a fraction of the slide height: the largest, and the smallest before a slide is paged.
 BODY_MAX = 1 / 19
@@ -69,9 +69,9 @@ class SlideBrowser(LessonBrowser):
             return self._slide_charts[key]
         image = QImage()
         try:
-            png, text = render_chart_png(chart_id, self.ctx, size=self.chart_size, font_zoom=self.chart_font_zoom)
-            image.loadFromData(QByteArray(png), "PNG")
-            image.setDevicePixelRatio(2.0)
+            image, text = render_chart_image(
+                chart_id, self.ctx, size=self.chart_size, font_zoom=self.chart_font_zoom, pixel_ratio=2.0
+            )
             self.chart_text[chart_id] = text
         except Exception as error:  # a broken chart must never end the presentation
             self.chart_text[chart_id] = f"This chart could not be drawn: {error}"
