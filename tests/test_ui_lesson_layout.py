@@ -102,3 +102,21 @@ def test_the_reader_draws_a_chart_exactly_as_its_exported_png(ctx, ratio: float)
     image, text = render_chart_image("health-dollar", ctx, size=(600, 360), pixel_ratio=ratio)
     assert text == png_text and image.devicePixelRatio() == ratio
     assert np.array_equal(pixels(image), pixels(QImage.fromData(png)))
+
+
+def test_the_viewport_width_is_worked_out_exactly(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.open_page("overview")  # long: a vertical scroll bar
+    browser = window.stack.currentWidget().browser
+    for width in (900, 1100, 1280, 1600):
+        window.resize(width, 700)
+        qtbot.wait(20)
+        assert browser.verticalScrollBar().isVisible()
+        assert browser.viewport_width() == browser.viewport().width(), width
+    short = LessonPage(window.ctx, window.ctx.course.lessons[0])
+    qtbot.addWidget(short)
+    short.browser.setPlainText("One line.")  # no scroll bar
+    short.resize(800, 600)
+    short.show()
+    qtbot.wait(20)
+    assert not short.browser.verticalScrollBar().isVisible()
+    assert short.browser.viewport_width() == short.browser.viewport().width()

@@ -51,12 +51,22 @@ class LessonBrowser(QTextBrowser):
         self._refit.timeout.connect(self._on_refit_timeout)
         self.chart_text: dict[str, str] = {}
 
+    def viewport_width(self) -> int:
+        """``viewport().width()``, worked out without asking for the viewport. The first time a C++ call hands a
+        ``QWidget`` to Python, PySide sets up the types and enums of every QWidget subclass it might be (about
+        3 ms); this runs while the first lesson is built, before the window's first paint."""
+        width = self.maximumViewportSize().width()
+        bar = self.verticalScrollBar()
+        if bar.isVisibleTo(self):
+            width -= bar.sizeHint().width()
+        return width
+
     def column_width(self) -> int:
         """The width, in screen pixels, an image can take in the reading column."""
         if self.lineWrapMode() == QTextBrowser.LineWrapMode.FixedPixelWidth:
             column = self.lineWrapColumnOrWidth()
         else:
-            column = self.viewport().width()
+            column = self.viewport_width()
         return column - 2 * round(self.document().documentMargin()) - 8
 
     def column_chart_size(self) -> tuple[int, int]:
@@ -194,6 +204,10 @@ class LessonBrowser(QTextBrowser):
 
     def redraw_charts(self) -> None:
         """Queue every drawn chart for redrawing (theme or zoom changed); the old image shows until then."""
+        if not self._charts:  # nothing drawn yet (a lesson being built): its first paint queues the charts
+            return
+        if not self._charts:  # nothing drawn yet (a lesson being built): its first paint queues the charts
+            return
         self._queued.update(self._charts)
         self.viewport().update()  # the next paint schedules the drawing
 
@@ -203,7 +217,7 @@ class LessonBrowser(QTextBrowser):
         with self.keeping_place():
             super().resizeEvent(event)
             readable = round(self.fontMetrics().averageCharWidth() * READABLE_CHARS)
-            width = self.viewport().width() - 4
+            width = self.viewport_width() - 4
             if width > readable:
                 self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
                 self.setLineWrapColumnOrWidth(readable)
