@@ -273,6 +273,12 @@ def _lesson_figure(
         yield figure, draw_chart(chart_id, figure, theme)
 
 
+def chart_text(chart_id: str, ctx: AppContext) -> str:
+    """The numbers behind a lesson chart (its text alternative), without rendering the picture."""
+    with _lesson_figure(chart_id, ctx, None, None, ctx.theme) as (_figure, text):
+        return text
+
+
 def render_chart_png(
     chart_id: str,
     ctx: AppContext,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from healthalloc.core.content import Lesson
 from healthalloc.core.render import lesson_markdown
 from healthalloc.ui.context import AppContext
-from healthalloc.ui.lesson_browser import LessonBrowser, render_chart_png
+from healthalloc.ui.lesson_browser import LessonBrowser, chart_text
 
 READING_MIN_WIDTH = 360  # the narrowest the lesson text gets while the window can make room for it
 FINISHED_TEXT = ("I have finished this lesson", "Finished")  # the long label, and the one for a narrow column
@@ -197,7 +197,7 @@ class LessonPage(QWidget):
         """The numbers behind a figure, in a message box (what a screen reader reads instead of the image)."""
         from PySide6.QtWidgets import QMessageBox
 
-        text = self.browser.chart_text.get(chart_id) or render_chart_png(chart_id, self.ctx)[1]
+        text = self.browser.chart_text.get(chart_id) or chart_text(chart_id, self.ctx)
         box = QMessageBox(QMessageBox.Icon.Information, "The numbers behind this figure", text, parent=self)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
