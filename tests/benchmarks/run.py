@@ -146,23 +146,14 @@ class Session:
             widget.removeEventFilter(watch)
 
     def finish_idle_work(self, page: Any, timeout: float = 5.0) -> None:
-        """Let the work a page does after its first paint (drawing a lesson's charts) finish, so that it is not
-        counted in the next measurement."""
+        """Let the work a page does after its first paint (drawing its charts) finish, so that it is not counted in
+        the next measurement."""
+        from healthalloc.ui.application import charts_pending
+
         deadline = time.perf_counter() + timeout
-        while self.charts_pending(page) and time.perf_counter() < deadline:
+        while charts_pending(page) and time.perf_counter() < deadline:
             self.app.processEvents()
             time.sleep(0.002)
-
-    @staticmethod
-    def charts_pending(page: Any) -> bool:
-        """Whether a chart shown on ``page`` is still to be drawn (lesson charts and calculator charts are drawn
-        after the page's first paint)."""
-        from healthalloc.ui.calc_base import ChartView
-        from healthalloc.ui.lesson_browser import LessonBrowser
-
-        return any(b.charts_pending() for b in page.findChildren(LessonBrowser)) or any(
-            v.draw_pending() for v in page.findChildren(ChartView)
-        )
 
     def close(self) -> None:
         self.window.close()
@@ -294,19 +285,9 @@ print(f"rss-mb {rss_mb():.1f} {peak_rss_mb():.1f}", flush=True)
 TOUR_RSS = (
     RSS_PROBE
     + r"""
-from healthalloc.ui.application import build_context, ensure_app
-from healthalloc.ui.lesson_browser import LessonBrowser
+from healthalloc.ui.application import build_context, charts_pending, ensure_app
 from healthalloc.ui.main_window import MainWindow
 from healthalloc.ui.theme import apply_theme
-
-
-def idle_work_pending(page):  # lesson and calculator charts are drawn after the page's first paint
-    from healthalloc.ui.calc_base import ChartView
-
-    return any(b.charts_pending() for b in page.findChildren(LessonBrowser)) or any(
-        v.draw_pending() for v in page.findChildren(ChartView)
-    )
-
 
 app = ensure_app()
 ctx = build_context()
@@ -317,7 +298,7 @@ window.show()
 wait_for_paint(window)
 for _ in range(200):
     settle(IDLE_MS)
-    if not idle_work_pending(window.stack.currentWidget()):
+    if not charts_pending(window.stack.currentWidget()):
         break
 print(f"page (start) {rss_mb():.1f}", flush=True)
 for page_id in window.page_ids():
@@ -334,7 +315,7 @@ for page_id in window.page_ids():
         wait_for_paint(page)
     for _ in range(200):
         settle(IDLE_MS)
-        if not idle_work_pending(page):
+        if not charts_pending(page):
             break
     print(f"page {page_id} {rss_mb():.1f}", flush=True)
 print(f"rss-mb {rss_mb():.1f} {peak_rss_mb():.1f}", flush=True)

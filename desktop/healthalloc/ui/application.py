@@ -279,6 +279,17 @@ def screenshot(app: QApplication, args: argparse.Namespace, size: tuple[int, int
     return 0
 
 
+def charts_pending(widget: QWidget) -> bool:
+    """Whether a chart shown in ``widget`` is still to be drawn: lesson charts and calculator charts are drawn just
+    after their page's first paint (the benchmark waits for them)."""
+    from healthalloc.ui.calc_base import ChartView
+    from healthalloc.ui.lesson_browser import LessonBrowser
+
+    return any(b.charts_pending() for b in widget.findChildren(LessonBrowser)) or any(
+        v.draw_pending() for v in widget.findChildren(ChartView)
+    )
+
+
 def _finish_charts(window: object) -> None:
     """Charts draw on idle; force every visible one to paint before the grab."""
     from healthalloc.ui.calc_base import ChartView
