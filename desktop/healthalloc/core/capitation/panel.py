@@ -150,7 +150,8 @@ def panel_finances(
     """A year of a capitated panel under full risk, stop-loss and a risk corridor (see the module docstring).
 
     ``risk_adjusted=False`` pays every member as if their raw score were ``flat_score`` (a flat rate; pass the
-    average score of the payer's whole population to spend the same total), to show what risk adjustment changes. ``cost_ratio`` scales actual cost against expected (1.1 = a bad year, 10% over).
+    average score of the payer's whole population to spend the same total), to show what risk adjustment changes.
+    ``cost_ratio`` scales actual cost against expected (1.1 = a bad year, 10% over).
     """
     _check_terms(benchmark_pmpm, normalization_factor, coding_adjustment, cost_pmpm_at_1, cost_ratio, arrangement)
     frame = _check_panel(panel)
@@ -269,7 +270,7 @@ def panel_finances_from_columns(
     count_in = [int(v) for v in counts]
 
     flat = check_number("The flat-rate score", flat_score, minimum=0.0, maximum=100.0)
-    scores = scores_in if risk_adjusted else [s * 0 + flat for s in scores_in]
+    scores = scores_in if risk_adjusted else [flat] * len(scores_in)
     payment_score = [round3(s / norm * (1 - coding)) for s in scores]
     payment_pmpm = [_round(benchmark * p) for p in payment_score]
     monthly_rows = [_round(p * n) for p, n in zip(payment_pmpm, count_in, strict=True)]
