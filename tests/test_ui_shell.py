@@ -76,6 +76,36 @@ def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Pa
     close_windows_then_store(again)
 
 
+def test_a_lesson_left_at_its_top_reopens_at_its_top(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Its title and introduction stay in view: the first section's heading is below them."""
+    from healthalloc.ui.application import build_context, make_settings
+
+    ctx.settings.setValue("ui/welcome_dismissed", True)
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.resize(1100, 700)
+    first.show()
+    first.open_page("overview")
+    page = first.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.section_positions() != [])
+    assert page.section_positions()[0][1] > 0  # the introduction comes before the first section
+    page.save_position()
+    first.close()
+    qtbot.wait(20)
+    assert ctx.store.lesson_state("overview").scroll == 0
+
+    again = build_context(make_settings(), data_dir)
+    second = MainWindow(again)
+    qtbot.addWidget(second)
+    second.show()
+    resumed = second.stack.currentWidget()
+    assert second.current_page_id == "overview"
+    qtbot.waitUntil(lambda: resumed.browser.verticalScrollBar().maximum() > 0)
+    qtbot.wait(50)  # the restore runs on a zero timer
+    assert resumed.browser.verticalScrollBar().value() == 0
+    close_windows_then_store(again)
+
+
 def test_a_malformed_lesson_shows_its_error_and_the_others_open(
     qtbot, tmp_path: Path, monkeypatch, data_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

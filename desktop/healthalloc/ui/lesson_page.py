@@ -345,8 +345,10 @@ class LessonPage(QWidget):
                 # section wins over the fraction, so the student never lands in the section before.
                 if state.last_section and self.current_section() != state.last_section:
                     self.scroll_to_section(state.last_section)
-            elif state.last_section:
+            elif state.last_section and state.last_section != self.lesson.sections[0].slug:
                 self.scroll_to_section(state.last_section)
+            # Else the student left the lesson at its top (a fraction of 0 comes with the first section's slug):
+            # it opens at the top, title and introduction included, as it is already; nothing is laid out early.
         finally:
             self._restoring = False
         # Remembered shortly after, not now: a database write would hold up the window's first paint. Leaving the
