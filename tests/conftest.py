@@ -72,6 +72,8 @@ def window(qtbot, ctx):  # type: ignore[no-untyped-def]
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.show()
+    # As a student finds it a moment after it appears: the menus and their shortcuts come just after the first frame.
+    qtbot.waitUntil(win.menus_built, timeout=5000)
     return win
 
 

@@ -76,6 +76,35 @@ def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Pa
     close_windows_then_store(again)
 
 
+def test_the_menus_are_filled_just_after_the_first_frame(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The titles are on screen from the start; the entries and shortcuts come after the first paint."""
+    ctx.settings.setValue("ui/welcome_dismissed", True)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    titles = [action.text() for action in win.menuBar().actions()]
+    assert titles == ["&File", "&View", "&Go", "&Help"]
+    assert not win.menus_built() and win.actions() == []
+    win.show()
+    qtbot.waitUntil(win.menus_built, timeout=5000)
+    assert [action.text() for action in win.menuBar().actions()] == titles  # filled, not added again
+    assert {"Zoom in", "Next lesson", "Keyboard shortcuts"} <= {a.text().replace("&", "") for a in win.actions()}
+    first = win.current_page_id
+    qtbot.keyClick(win, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # Go ▸ Next lesson
+    assert win.current_page_id != first
+
+
+def test_a_menu_asked_for_before_the_first_frame_is_filled_at_once(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(ctx, restore=False)
+    qtbot.addWidget(win)
+    view = win.menuBar().actions()[1].menu()
+    view.aboutToShow.emit()  # what opening it does
+    assert win.menus_built() and "Zoom &in" in [a.text() for a in view.actions()]
+    other = MainWindow(ctx, restore=False)
+    qtbot.addWidget(other)
+    assert [a.text() for a in other.go_menu.actions()][:2] == ["&Search the course…", "&Review what I missed"]
+    assert other.theme_actions[other.theme_choice()].isChecked()
+
+
 def test_a_lesson_left_at_its_top_reopens_at_its_top(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """Its title and introduction stay in view: the first section's heading is below them."""
     from healthalloc.ui.application import build_context, make_settings

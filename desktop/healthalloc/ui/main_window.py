@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -27,12 +27,15 @@ from healthalloc.core.progress import StoreUnavailable
 from healthalloc.ui import registry
 from healthalloc.ui.context import AppContext
 from healthalloc.ui.lesson_page import LessonPage
-from healthalloc.ui.menus import add_file_actions, add_present_actions
 from healthalloc.ui.prefetch import Prefetcher, page_steps
 from healthalloc.ui.theme import THEME_CHOICES, THEME_LABELS, ZOOM_STEPS, apply_theme, resolve_theme
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QShowEvent
+
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 TICK = "✓ "
+MENU_TITLES = (("file", "&File"), ("view", "&View"), ("go", "&Go"), ("help", "&Help"))
 
 
 def short_title(title: str) -> str:
@@ -52,7 +55,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 600)
         self.pages: dict[str, QWidget] = {}
         self.current_page_id = ""
-        self.shortcut_rows: list[tuple[str, str]] = []
+        self._shortcut_rows: list[tuple[str, str]] = []
         ctx.set_link_handler(self.open_link)
         ctx.progress_changed.connect(self._on_progress_changed)
         ctx.store_error.connect(self._on_store_error)
@@ -85,7 +88,13 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_sidebar()
-        self._build_menus()
+        # The menu bar shows its titles from the first frame; the menus' entries and their shortcuts are made
+        # just after it (see build_menus), which keeps about 5 ms of Qt types and actions out of start-up.
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(title) for name, title in MENU_TITLES}
+        self._menus_built = False
+        for menu in self._menus.values():
+            menu.aboutToShow.connect(self.build_menus)
         self._install_learning_tools()
         self._update_progress()
         # The pages not opened yet are imported in the idle loop after the first paint (see ui/prefetch.py).
@@ -96,6 +105,11 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.prefetcher.start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._menus_built:
+            QTimer.singleShot(0, self, self.build_menus)  # after this frame is on screen
 
     # ------------------------------------------------------------------ building
     def _build_sidebar(self) -> None:
@@ -150,61 +164,121 @@ class MainWindow(QMainWindow):
                 item.setToolTip(0, lesson.title + (" (completed)" if lesson.id in completed else ""))
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, *, checkable: bool = False) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if shortcut is not None:
             sequences = shortcut if isinstance(shortcut, list) else [shortcut]
             action.setShortcuts([QKeySequence(s) for s in sequences])
             names = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
             if names:
-                self.shortcut_rows.append((text.replace("&", "").rstrip("…"), names))
+                self._shortcut_rows.append((text.replace("&", "").rstrip("…"), names))
         action.setCheckable(checkable)
         action.triggered.connect(slot)
         self.addAction(action)
         return action
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        add_file_actions(self, self.file_menu)  # scenarios and exports (ui/exports.py)
-        self.file_menu.addAction(self._action("Restore from &backup…", self.restore_from_backup))
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+    # The menus: their titles are on screen from the first frame, their entries come with build_menus.
+    @property
+    def file_menu(self) -> QMenu:
+        return self._built_menu("file")
 
-        self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(
-            self._action("Zoom &in", self.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
-        )
-        self.view_menu.addAction(self._action("Zoom &out", self.zoom_out, QKeySequence.StandardKey.ZoomOut))
-        self.view_menu.addAction(self._action("&Reset zoom", self.zoom_reset, "Ctrl+0"))
-        self.view_menu.addSeparator()
-        theme_menu = self.view_menu.addMenu("&Theme")
-        self.theme_actions: dict[str, QAction] = {}
+    @property
+    def view_menu(self) -> QMenu:
+        return self._built_menu("view")
+
+    @property
+    def go_menu(self) -> QMenu:
+        return self._built_menu("go")
+
+    @property
+    def help_menu(self) -> QMenu:
+        return self._built_menu("help")
+
+    @property
+    def theme_actions(self) -> dict[str, QAction]:
+        self.build_menus()
+        return self._theme_actions
+
+    @property
+    def notes_action(self) -> QAction:
+        self.build_menus()
+        return self._notes_action
+
+    @property
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for every shortcut, for Help ▸ Keyboard shortcuts."""
+        self.build_menus()
+        return self._shortcut_rows
+
+    def menus_built(self) -> bool:
+        return self._menus_built
+
+    def _built_menu(self, name: str) -> QMenu:
+        self.build_menus()
+        return self._menus[name]
+
+    @Slot()
+    def build_menus(self) -> None:
+        """Fill the menus and set up every shortcut. Done once: after the first frame (see ``paintEvent``), or at
+        once when a menu is opened or a menu, action or the shortcut list is asked for before that."""
+        if self._menus_built:
+            return
+        self._menus_built = True
+        from PySide6.QtGui import QActionGroup, QKeySequence
+
+        from healthalloc.ui.menus import add_file_actions, add_present_actions
+
+        file_menu, view_menu, go_menu, help_menu = (self._menus[name] for name, _title in MENU_TITLES)
+        add_file_actions(self, file_menu)  # scenarios and exports (ui/exports.py)
+        file_menu.addAction(self._action("Restore from &backup…", self.restore_from_backup))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        view_menu.addAction(self._action("Zoom &in", self.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="]))
+        view_menu.addAction(self._action("Zoom &out", self.zoom_out, QKeySequence.StandardKey.ZoomOut))
+        view_menu.addAction(self._action("&Reset zoom", self.zoom_reset, "Ctrl+0"))
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self._theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         for choice in THEME_CHOICES:
-            action = QAction(THEME_LABELS[choice], self, checkable=True)
-            action.triggered.connect(lambda _checked=False, c=choice: self.set_theme_choice(c))
+            action = self._action(THEME_LABELS[choice], lambda _c=False, c=choice: self.set_theme_choice(c))
+            action.setCheckable(True)
             group.addAction(action)
             theme_menu.addAction(action)
-            self.theme_actions[choice] = action
-        self.theme_actions[self.theme_choice()].setChecked(True)
+            self._theme_actions[choice] = action
+        self._theme_actions[self.theme_choice()].setChecked(True)
         theme_menu.addSeparator()
         theme_menu.addAction(self._action("Next theme", self.cycle_theme, "Ctrl+Shift+T"))
-        add_present_actions(self, self.view_menu)  # presentation mode (ui/presentation.py)
+        add_present_actions(self, view_menu)  # presentation mode (ui/presentation.py)
+        self._notes_action = self._action(
+            "&Notes and bookmarks", self.notes_panel.set_wanted, "Ctrl+Shift+N", checkable=True
+        )
+        self._notes_action.setChecked(self.notes_panel.wanted())
+        self.notes_panel.wanted_changed.connect(self._notes_action.setChecked)
+        view_menu.addSeparator()
+        view_menu.addAction(self._notes_action)
 
-        self.go_menu = bar.addMenu("&Go")
-        self.go_menu.addAction(self._action("&Previous lesson", self.previous_lesson, "Alt+Left"))
-        self.go_menu.addAction(self._action("&Next lesson", self.next_lesson, "Alt+Right"))
-        self.go_menu.addAction(self._action("&Continue where I left off", self.continue_course, "Ctrl+Shift+C"))
-        self.go_menu.addSeparator()
+        go_menu.addAction(
+            self._action("&Search the course…", self.show_search, ["Ctrl+K", QKeySequence.StandardKey.Find])
+        )
+        go_menu.addAction(
+            self._action("&Review what I missed", lambda: self.open_page("quiz", {"mode": "review"}))
+        )
+        go_menu.addSeparator()
+        go_menu.addAction(self._action("&Previous lesson", self.previous_lesson, "Alt+Left"))
+        go_menu.addAction(self._action("&Next lesson", self.next_lesson, "Alt+Right"))
+        go_menu.addAction(self._action("&Continue where I left off", self.continue_course, "Ctrl+Shift+C"))
+        go_menu.addSeparator()
         for number, spec in enumerate(registry.PAGES, 1):
-            self.go_menu.addAction(
+            go_menu.addAction(
                 self._action(spec.title, lambda _c=False, p=spec.page_id: self.open_page(p), f"Ctrl+{number}")
             )
 
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addAction(self._action("&Welcome", self.show_welcome))
-        self.help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
-        self.help_menu.addAction(self._action("&About healthalloc", self.show_about))
+        help_menu.addAction(self._action("&Welcome", self.show_welcome))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&About healthalloc", self.show_about))
 
     # ------------------------------------------------------------------ search, notes, time spent (learning loop)
     def _install_learning_tools(self) -> None:
@@ -212,21 +286,9 @@ class MainWindow(QMainWindow):
 
         self._search_popup: Any = None  # made on first use (see search_popup): nothing to build before first paint
         self.ctx.search_requested.connect(self.show_search)
-        search = self._action("&Search the course…", self.show_search, ["Ctrl+K", QKeySequence.StandardKey.Find])
-        review = self._action("&Review what I missed", lambda: self.open_page("quiz", {"mode": "review"}))
-        first = self.go_menu.actions()[0] if self.go_menu.actions() else None
-        self.go_menu.insertActions(first, [search, review])  # type: ignore[arg-type]
-        self.go_menu.insertSeparator(first)  # type: ignore[arg-type]
         self.notes_panel = NotesPanel(self.ctx, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
         self.notes_panel.hide()  # shown beside lessons only (see NotesPanel.follow)
-        self.notes_action = self._action(
-            "&Notes and bookmarks", self.notes_panel.set_wanted, "Ctrl+Shift+N", checkable=True
-        )
-        self.notes_action.setChecked(self.notes_panel.wanted())
-        self.notes_panel.wanted_changed.connect(self.notes_action.setChecked)
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self.notes_action)
         self._lesson_clock: tuple[str, float] | None = None
         self.stack.currentChanged.connect(self._on_stack_current_changed)
 

@@ -1,7 +1,8 @@
 """Menu entries for exports, scenarios and presentation mode, without importing those modules at start-up.
 
-The actions (and their shortcuts) exist from the first frame; ``ui/exports.py`` and ``ui/presentation.py`` are
-imported when one is first used (together about 60 ms that used to sit in front of the first paint).
+The main window makes its menus' actions just after the first frame (``MainWindow.build_menus``);
+``ui/exports.py`` and ``ui/presentation.py`` are imported when one is first used (together about 60 ms that used to
+sit in front of the first paint).
 """
 
 from __future__ import annotations
@@ -77,6 +78,6 @@ def add_present_actions(window: Any, menu: QMenu) -> None:
             "Shift+F5",
         )
     )
-    window.shortcut_rows += [
-        (f"In presentation mode: {name[:1].lower()}{name[1:]}", keys) for name, keys in PRESENTATION_KEYS[1:]
-    ]
+    window.shortcut_rows.extend(
+        [(f"In presentation mode: {name[:1].lower()}{name[1:]}", keys) for name, keys in PRESENTATION_KEYS[1:]]
+    )
