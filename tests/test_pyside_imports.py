@@ -40,3 +40,15 @@ def test_new_imports_leave_no_source_in_linecache(tmp_path, monkeypatch) -> None
     assert feature.pyside_feature_dict.get("healthalloc_probe_module") == -1  # PySide6 looked, found no PySide6
     assert not [name for name in linecache.cache if name.endswith("healthalloc_probe_module.py")]
     sys.modules.pop("healthalloc_probe_module", None)
+
+
+def test_no_standard_library_file_mentions_pyside6() -> None:
+    """Why ``uses_pyside`` may answer the standard library's modules without reading them."""
+    import sysconfig
+    from pathlib import Path
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = [path for path in stdlib.rglob("*.py") if "site-packages" not in path.parts]
+    assert len(files) > 500
+    assert [path for path in files if b"PySide6" in path.read_bytes()] == []
+    assert pyside_imports.uses_pyside(sys.modules["json"]) is False

@@ -20,7 +20,12 @@ pyside_check: Callable[[ModuleType], bool] | None = None  # PySide6's own check,
 
 
 def uses_pyside(module: ModuleType) -> bool:
-    """Whether ``module``'s source file mentions PySide6 (False for built-in and source-less modules)."""
+    """Whether ``module``'s source file mentions PySide6 (False for built-in and source-less modules).
+
+    The standard library's modules are answered without reading them: none of its files mentions PySide6, and
+    reading them cost about 2.5 ms of start-up (each is checked the first time an import statement names it)."""
+    if str(getattr(module, "__name__", "")).partition(".")[0] in sys.stdlib_module_names:
+        return False
     path = getattr(module, "__file__", None)
     if not isinstance(path, str) or not path.endswith(".py"):
         return False  # built-in, compiled or source-less: what inspect.getsource cannot read either
