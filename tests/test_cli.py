@@ -90,3 +90,35 @@ def test_a_library_is_found_in_the_usual_folders_or_by_ldconfig(
 def test_bad_size_is_refused() -> None:
     with pytest.raises(SystemExit):
         app.parse_size("huge")
+
+
+def test_start_up_pauses_the_garbage_collector_until_the_first_frame(tmp_path: Path) -> None:
+    probe = """
+import gc, sys
+from PySide6.QtCore import QTimer
+from healthalloc import app
+from healthalloc.ui.main_window import MainWindow
+
+built, after = MainWindow.__init__, MainWindow._after_first_frame
+def init(self, *args, **kwargs):
+    print("while building:", gc.isenabled(), flush=True)
+    built(self, *args, **kwargs)
+def first_frame(self):
+    after(self)
+    print("after the first frame:", gc.isenabled(), flush=True)
+    QTimer.singleShot(0, self.close)
+MainWindow.__init__, MainWindow._after_first_frame = init, first_frame
+code = app.main(["--page", "overview"])
+print("after quitting:", gc.isenabled(), flush=True)
+sys.exit(code)
+"""
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "desktop"), "QT_QPA_PLATFORM": "offscreen"}
+    env["HEALTHALLOC_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines == ["while building: False", "after the first frame: True", "after quitting: True"]

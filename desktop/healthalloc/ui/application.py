@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -72,9 +73,13 @@ def build_context(settings: QSettings | None = None, folder: Path | None = None)
 
 
 def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | None = None) -> int:
+    """The app, or one screenshot or handout. If the caller paused the garbage collector for start-up, it is
+    turned back on once the window's first frame is on screen (at once for a screenshot or a handout)."""
     app = ensure_app()
     from healthalloc.ui.main_window import MainWindow
 
+    if getattr(args, "export_pdf", None) or args.screenshot:
+        gc.enable()
     if getattr(args, "export_pdf", None):
         return export_pdf(app, args)
     if args.screenshot:
@@ -85,6 +90,7 @@ def run(args: argparse.Namespace, *, size: tuple[int, int], scenario: Path | Non
         ctx.theme = resolve_theme(args.theme)
     apply_theme(app, ctx.theme, ctx.zoom)
     window = MainWindow(ctx, reopen_last_page=not args.page)
+    window.first_frame_shown.connect(gc.enable)
     if args.page and not _open_cli_page(window, args.page):
         return 2
     if os.environ.get("HEALTHALLOC_EXIT_AFTER_FIRST_PAINT"):

@@ -6,7 +6,7 @@ import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -45,6 +45,8 @@ def short_title(title: str) -> str:
 
 
 class MainWindow(QMainWindow):
+    first_frame_shown = Signal()  # once, just after the window's first frame is on screen
+
     def __init__(self, ctx: AppContext, *, restore: bool = True, reopen_last_page: bool = True) -> None:
         """``restore``: size and place the window as last time and, with ``reopen_last_page``, open the page the
         student left (off when the command line names the page: building two pages would delay the first paint)."""
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self._menus = {name: bar.addMenu(title) for name, title in MENU_TITLES}
         self._menus_built = False
+        self._first_frame_queued = self._first_frame_done = False  # see paintEvent
         for menu in self._menus.values():
             menu.aboutToShow.connect(self.build_menus)
         self._install_learning_tools()
@@ -105,11 +108,21 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.prefetcher.start()
+        QTimer.singleShot(1000, self, self._after_first_frame)  # in case no frame is painted (a hidden desktop)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._menus_built:
-            QTimer.singleShot(0, self, self.build_menus)  # after this frame is on screen
+        if not self._first_frame_queued:
+            self._first_frame_queued = True
+            QTimer.singleShot(0, self, self._after_first_frame)  # the next turn: this frame is on screen by then
+
+    @Slot()
+    def _after_first_frame(self) -> None:
+        if self._first_frame_done:
+            return
+        self._first_frame_done = True
+        self.build_menus()
+        self.first_frame_shown.emit()
 
     # ------------------------------------------------------------------ building
     def _build_sidebar(self) -> None:
