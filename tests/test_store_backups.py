@@ -71,6 +71,27 @@ def test_backup_if_due_makes_one_per_day(tmp_path: Path) -> None:
     store.close()
 
 
+def test_the_daily_backup_can_wait_until_asked_for(tmp_path: Path) -> None:
+    """The app opens its store without the copy and makes it once its window is on screen."""
+    ProgressStore(tmp_path).close()  # yesterday's file, with yesterday's backup renamed below
+    for backup in (tmp_path / "backups").iterdir():
+        backup.rename(backup.with_name(f"progress-{(date.today() - timedelta(days=1)):%Y%m%d}.sqlite3"))
+    store = ProgressStore(tmp_path, daily_backup=False)
+    assert [b.day for b in store.list_backups()] == [date.today() - timedelta(days=1)]
+    assert store.backup_if_due() is not None
+    assert [b.day for b in store.list_backups()] == [date.today(), date.today() - timedelta(days=1)]
+    store.close()
+
+
+def test_a_store_started_afresh_after_damage_makes_no_backup_that_day(tmp_path: Path) -> None:
+    ProgressStore(tmp_path, daily_backup=False).close()
+    (tmp_path / DB_NAME).write_bytes(b"not a database" * 100)
+    store = ProgressStore(tmp_path, daily_backup=False)
+    assert store.recovered_from is not None
+    assert store.backup_if_due() is None and store.list_backups() == []
+    store.close()
+
+
 def test_leftovers_of_a_crashed_backup_are_ignored_then_cleaned(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     folder = store.backup_folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -77,15 +78,19 @@ def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Pa
 
 
 def test_the_menus_are_filled_just_after_the_first_frame(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
-    """The titles are on screen from the start; the entries and shortcuts come after the first paint."""
+    """The titles are on screen from the start; the entries, the shortcuts and the day's backup of the progress
+    come just after the first frame."""
     ctx.settings.setValue("ui/welcome_dismissed", True)
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     titles = [action.text() for action in win.menuBar().actions()]
     assert titles == ["&File", "&View", "&Go", "&Help"]
     assert not win.menus_built() and win.actions() == []
-    win.show()
-    qtbot.waitUntil(win.menus_built, timeout=5000)
+    assert ctx.store.list_backups() == []  # today's copy of the progress waits for the first frame too
+    with qtbot.waitSignal(win.first_frame_shown, timeout=5000):
+        win.show()
+    assert win.menus_built()
+    assert [backup.day for backup in ctx.store.list_backups()] == [date.today()]
     assert [action.text() for action in win.menuBar().actions()] == titles  # filled, not added again
     assert {"Zoom in", "Next lesson", "Keyboard shortcuts"} <= {a.text().replace("&", "") for a in win.actions()}
     first = win.current_page_id

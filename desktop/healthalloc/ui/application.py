@@ -66,7 +66,7 @@ def settings_theme(settings: QSettings) -> str:
 
 def build_context(settings: QSettings | None = None, folder: Path | None = None) -> AppContext:
     settings = settings or make_settings()
-    store = ProgressStore(folder or data_dir())
+    store = ProgressStore(folder or data_dir(), daily_backup=False)  # made after the first frame (MainWindow)
     course = load_course()
     theme = resolve_theme(settings_theme(settings))
     return AppContext(course, store, settings, theme=theme, zoom=settings_zoom(settings))

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
             return
         self._first_frame_done = True
         self.build_menus()
+        self.ctx.store.backup_if_due()  # today's copy of the progress, if not made yet (never raises)
         self.first_frame_shown.emit()
 
     # ------------------------------------------------------------------ building
