@@ -50,7 +50,10 @@ def test_marking_complete_ticks_the_sidebar_and_fills_the_progress_bar(window: M
     assert window.progress_label.text().startswith("Course progress: 1 of")
 
 
-def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def reopen_after_reading(qtbot, ctx, data_dir: Path, lesson_id: str, read) -> tuple[object, LessonPage]:  # type: ignore[no-untyped-def]
+    """Open ``lesson_id``, let ``read(page)`` move about in it, close the window, then start the app again on the
+    same data folder. Returns the new context (close it with ``close_windows_then_store``) and the lesson page the
+    new window opened."""
     from healthalloc.ui.application import build_context, make_settings
 
     ctx.settings.setValue("ui/welcome_dismissed", True)
@@ -58,11 +61,10 @@ def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Pa
     qtbot.addWidget(first)
     first.resize(1100, 700)
     first.show()
-    first.open_page("principles")
+    first.open_page(lesson_id)
     page = first.stack.currentWidget()
     qtbot.waitUntil(lambda: page.section_positions() != [])
-    target = page.lesson.sections[2].slug
-    assert page.scroll_to_section(target)
+    read(page)
     page.save_position()
     first.close()
     qtbot.wait(20)
@@ -71,8 +73,19 @@ def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Pa
     second = MainWindow(again)
     qtbot.addWidget(second)
     second.show()
-    assert second.current_page_id == "principles"
-    resumed = second.stack.currentWidget()
+    assert second.current_page_id == lesson_id
+    return again, second.stack.currentWidget()
+
+
+def test_restart_resumes_at_the_same_lesson_and_section(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    target = ""
+
+    def read(page: LessonPage) -> None:
+        nonlocal target
+        target = page.lesson.sections[2].slug
+        assert page.scroll_to_section(target)
+
+    again, resumed = reopen_after_reading(qtbot, ctx, data_dir, "principles", read)
     qtbot.waitUntil(lambda: resumed.current_section() == target, timeout=3000)
     close_windows_then_store(again)
 
@@ -112,28 +125,12 @@ def test_a_menu_asked_for_before_the_first_frame_is_filled_at_once(qtbot, ctx) -
 
 def test_a_lesson_left_at_its_top_reopens_at_its_top(qtbot, ctx, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """Its title and introduction stay in view: the first section's heading is below them."""
-    from healthalloc.ui.application import build_context, make_settings
 
-    ctx.settings.setValue("ui/welcome_dismissed", True)
-    first = MainWindow(ctx)
-    qtbot.addWidget(first)
-    first.resize(1100, 700)
-    first.show()
-    first.open_page("overview")
-    page = first.stack.currentWidget()
-    qtbot.waitUntil(lambda: page.section_positions() != [])
-    assert page.section_positions()[0][1] > 0  # the introduction comes before the first section
-    page.save_position()
-    first.close()
-    qtbot.wait(20)
+    def read(page: LessonPage) -> None:
+        assert page.section_positions()[0][1] > 0  # the introduction comes before the first section
+
+    again, resumed = reopen_after_reading(qtbot, ctx, data_dir, "overview", read)
     assert ctx.store.lesson_state("overview").scroll == 0
-
-    again = build_context(make_settings(), data_dir)
-    second = MainWindow(again)
-    qtbot.addWidget(second)
-    second.show()
-    resumed = second.stack.currentWidget()
-    assert second.current_page_id == "overview"
     qtbot.waitUntil(lambda: resumed.browser.verticalScrollBar().maximum() > 0)
     qtbot.wait(50)  # the restore runs on a zero timer
     assert resumed.browser.verticalScrollBar().value() == 0

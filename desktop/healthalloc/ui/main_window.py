@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMenu,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -35,7 +34,17 @@ if TYPE_CHECKING:
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 TICK = "✓ "
-MENU_TITLES = (("file", "&File"), ("view", "&View"), ("go", "&Go"), ("help", "&Help"))
+MENU_TITLES = ("&File", "&View", "&Go", "&Help")
+
+
+def _menus_first(attribute: str, doc: str = "") -> Any:
+    """A read-only property giving ``attribute`` once the menus are filled (see ``MainWindow.build_menus``)."""
+
+    def get(window: MainWindow) -> Any:
+        window.build_menus()
+        return getattr(window, attribute)
+
+    return property(get, doc=doc or None)
 
 
 def short_title(title: str) -> str:
@@ -93,10 +102,10 @@ class MainWindow(QMainWindow):
         # The menu bar shows its titles from the first frame; the menus' entries and their shortcuts are made
         # just after it (see build_menus), which keeps about 5 ms of Qt types and actions out of start-up.
         bar = self.menuBar()
-        self._menus = {name: bar.addMenu(title) for name, title in MENU_TITLES}
+        self._file_menu, self._view_menu, self._go_menu, self._help_menu = (bar.addMenu(t) for t in MENU_TITLES)
         self._menus_built = False
         self._first_frame_queued = self._first_frame_done = False  # see paintEvent
-        for menu in self._menus.values():
+        for menu in (self._file_menu, self._view_menu, self._go_menu, self._help_menu):
             menu.aboutToShow.connect(self.build_menus)
         self._install_learning_tools()
         self._update_progress()
@@ -192,45 +201,19 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    # The menus: their titles are on screen from the first frame, their entries come with build_menus.
-    @property
-    def file_menu(self) -> QMenu:
-        return self._built_menu("file")
-
-    @property
-    def view_menu(self) -> QMenu:
-        return self._built_menu("view")
-
-    @property
-    def go_menu(self) -> QMenu:
-        return self._built_menu("go")
-
-    @property
-    def help_menu(self) -> QMenu:
-        return self._built_menu("help")
-
-    @property
-    def theme_actions(self) -> dict[str, QAction]:
-        self.build_menus()
-        return self._theme_actions
-
-    @property
-    def notes_action(self) -> QAction:
-        self.build_menus()
-        return self._notes_action
-
-    @property
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(what, keys) for every shortcut, for Help ▸ Keyboard shortcuts."""
-        self.build_menus()
-        return self._shortcut_rows
+    # The menus and what they hold: the titles are on screen from the first frame, the rest comes with build_menus.
+    file_menu = _menus_first("_file_menu")
+    view_menu = _menus_first("_view_menu")
+    go_menu = _menus_first("_go_menu")
+    help_menu = _menus_first("_help_menu")
+    theme_actions = _menus_first("_theme_actions")
+    notes_action = _menus_first("_notes_action")
+    shortcut_rows = _menus_first(
+        "_shortcut_rows", "(what, keys) for every shortcut, for Help ▸ Keyboard shortcuts."
+    )
 
     def menus_built(self) -> bool:
         return self._menus_built
-
-    def _built_menu(self, name: str) -> QMenu:
-        self.build_menus()
-        return self._menus[name]
 
     @Slot()
     def build_menus(self) -> None:
@@ -243,7 +226,7 @@ class MainWindow(QMainWindow):
 
         from healthalloc.ui.menus import add_file_actions, add_present_actions
 
-        file_menu, view_menu, go_menu, help_menu = (self._menus[name] for name, _title in MENU_TITLES)
+        file_menu, view_menu, go_menu, help_menu = self._file_menu, self._view_menu, self._go_menu, self._help_menu
         add_file_actions(self, file_menu)  # scenarios and exports (ui/exports.py)
         file_menu.addAction(self._action("Restore from &backup…", self.restore_from_backup))
         file_menu.addSeparator()
