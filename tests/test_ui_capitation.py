@@ -171,3 +171,48 @@ def test_scenario_file_round_trip(page, tmp_path) -> None:  # type: ignore[no-un
     assert page.current_tab() == "panel" and page.count_boxes["a_healthy_66"].value() == 700
     page.load_scenario({"tab": "member", "age": 85, "conditions": ["HCC85", "HCC19"]})
     assert page.current_tab() == "member" and set(page.checklist.chosen()) == {"HCC85", "HCC19"}
+
+
+# The Panel and Regions tabs are built when first needed: the page opens with the Member tab only.
+
+
+def test_opens_with_only_the_member_tab_built(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.ui.capitation_page import CapitationPage
+
+    fresh = CapitationPage(ctx)
+    qtbot.addWidget(fresh)
+    assert fresh.built_tabs() == ["member"]
+    assert [fresh.tabs.tabText(i) for i in range(fresh.tabs.count())] == ["Member", "Panel", "Regions"]
+    fresh.resize(1200, 800)
+    fresh.show()
+    fresh.show_tab("panel")  # built before it is painted, with its numbers
+    assert fresh.built_tabs() == ["member", "panel"]
+    assert fresh.panel_chart.isVisible() and fresh.panel_summary.text().startswith("Practice A:")
+    assert fresh.panel_result is not None
+    qtbot.waitUntil(lambda: not fresh.panel_chart.draw_pending(), timeout=5000)
+
+
+def test_asking_for_a_widget_of_an_unbuilt_tab_builds_it(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.ui.capitation_page import CapitationPage
+
+    fresh = CapitationPage(ctx)
+    qtbot.addWidget(fresh)
+    assert fresh.regions_result is not None  # the Regions tab, built on the way
+    assert fresh.built_tabs() == ["member", "regions"]
+    assert fresh.regions_form.values()["budget_millions"] > 0
+    assert "panel" in fresh.scenario() and fresh.built_tabs() == ["member", "panel", "regions"]
+
+
+def test_reset_leaves_unopened_capitation_tabs_unbuilt(page) -> None:  # type: ignore[no-untyped-def]
+    page.apply_params({"tab": "regions", "pace": "50"})
+    page.reset()
+    assert page.built_tabs() == ["member", "regions"]
+    assert page.current_tab() == "member"
+    assert page.regions_form.values()["pace"] != 50
+
+
+def test_a_capitation_tab_opened_during_a_presentation_gets_the_large_chart_text(page) -> None:  # type: ignore[no-untyped-def]
+    page.set_chart_font_scale(2.5)
+    assert page.member_chart.font_scale == 2.5
+    page.show_tab("regions")
+    assert page.regions_chart.font_scale == 2.5

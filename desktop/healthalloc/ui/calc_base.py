@@ -116,6 +116,25 @@ def tidy_scroll_areas(page: QWidget) -> None:
             area.setAccessibleName(f"{page.accessibleName() or 'Page'}: scrollable text")
 
 
+def tab_holder() -> QWidget:
+    """An empty tab page, for a tab whose widgets are built the first time they are needed (``fill_tab_holder``):
+    a calculator page opens with only the tab it shows."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder
+
+
+def fill_tab_holder(page: CalculatorPage, holder: QWidget, content: QWidget) -> None:
+    """Put a tab's widgets, just built, into its :func:`tab_holder`: shown at once (a tab being shown must not paint
+    empty), with the page's chart text size (a tab built during a presentation) and its scroll areas tidied."""
+    holder.layout().addWidget(content)
+    content.show()
+    for chart in content.findChildren(ChartView):
+        chart.set_font_scale(page.chart_font_scale)
+    tidy_scroll_areas(page)
+
+
 def _to_slider(spec: InputSpec, value: float) -> int:
     span = spec.maximum - spec.minimum
     return 0 if span <= 0 else round((value - spec.minimum) / span * SLIDER_STEPS)

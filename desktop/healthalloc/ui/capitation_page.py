@@ -67,6 +67,8 @@ from healthalloc.ui.calc_base import (
     FrameView,
     InputForm,
     MathPanel,
+    fill_tab_holder,
+    tab_holder,
 )
 from healthalloc.ui.calc_base import (
     text_label as _label,
@@ -226,9 +228,47 @@ class _Tab(QWidget):
         self.inputs.addLayout(row)
 
 
+class _OnItsTab:
+    """An attribute that a tab's builder sets. Asked for before the tab is built, it builds the tab first
+    (``CapitationPage.ensure_tab``); once set, the instance's own value is found without this."""
+
+    def __init__(self, tab: str) -> None:
+        self.tab = tab
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: Any, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        page.ensure_tab(self.tab)
+        return page.__dict__[self.name]
+
+
 class CapitationPage(CalculatorPage):
     page_id: ClassVar[str] = "capitation"
     title: ClassVar[str] = "Risk-adjusted capitation"
+
+    # The Panel and Regions tabs are built when first shown or asked for: the page opens with the Member tab only.
+    count_boxes = _OnItsTab("panel")
+    panel_form = _OnItsTab("panel")
+    panel_summary = _OnItsTab("panel")
+    panel_paid = _OnItsTab("panel")
+    panel_bearer = _OnItsTab("panel")
+    panel_error = _OnItsTab("panel")
+    panel_chart = _OnItsTab("panel")
+    panel_table = _OnItsTab("panel")
+    panel_math = _OnItsTab("panel")
+    panel_result = _OnItsTab("panel")
+    regions_form = _OnItsTab("regions")
+    regions_summary = _OnItsTab("regions")
+    regions_detail = _OnItsTab("regions")
+    regions_error = _OnItsTab("regions")
+    regions_chart = _OnItsTab("regions")
+    regions_table = _OnItsTab("regions")
+    regions_math = _OnItsTab("regions")
+    regions_result = _OnItsTab("regions")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -262,15 +302,29 @@ class CapitationPage(CalculatorPage):
         self._member_model = "V24"
         self._member_notes: tuple[str, ...] = ()
         self.member_result: MemberResult | None = None
-        self.panel_result: PanelTabResult | None = None
-        self.regions_result: RegionsTabResult | None = None
         self._build_member_tab()
-        self._build_panel_tab()
-        self._build_regions_tab()
         self._recompute_member()
-        self._recompute_panel()
-        self._recompute_regions()
+        self._holders = {key: tab_holder() for key in ("panel", "regions")}  # the tabs not built yet
+        for key, holder in self._holders.items():
+            self.tabs.addTab(holder, TAB_TITLES[key])
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    def ensure_tab(self, key: str) -> None:
+        """Build the Panel or Regions tab now if it is not built yet (it is when first shown or asked for)."""
+        holder = self._holders.pop(key, None)
+        if holder is None:
+            return
+        if key == "panel":
+            self.panel_result: PanelTabResult | None = None
+            fill_tab_holder(self, holder, self._build_panel_tab())
+            self._recompute_panel()
+        else:
+            self.regions_result: RegionsTabResult | None = None
+            fill_tab_holder(self, holder, self._build_regions_tab())
+            self._recompute_regions()
+
+    def built_tabs(self) -> list[str]:
+        return [key for key in TABS if key not in self._holders]
 
     def _refresh_chart(self, view: ChartView) -> None:
         """Draw now if the chart is on the visible tab; otherwise when its tab is shown (hidden charts have no size).
@@ -287,7 +341,9 @@ class CapitationPage(CalculatorPage):
         self._refresh_chart(view)
 
     @Slot(int)
-    def _on_tabs_current_changed(self, _index: int) -> None:
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if 0 <= index < len(TABS):
+            self.ensure_tab(TABS[index])  # before the tab is painted: it never shows empty
         for view in list(self._stale_charts):
             self._refresh_chart(view)
 
@@ -441,7 +497,7 @@ class CapitationPage(CalculatorPage):
 
     # --- Panel ------------------------------------------------------------------------------------------------
 
-    def _build_panel_tab(self) -> None:
+    def _build_panel_tab(self) -> _Tab:
         tab = _Tab()
         tab.add_presets([(PRESETS["two-practices"][1], lambda: self.apply_preset("two-practices"))])
         counts = QGroupBox("Members of each type")
@@ -487,7 +543,7 @@ class CapitationPage(CalculatorPage):
         tab.results.addWidget(self.panel_chart, 3)
         tab.results.addWidget(self.panel_table, 1)
         tab.results.addWidget(self.panel_math)
-        self.tabs.addTab(tab, TAB_TITLES["panel"])
+        return tab
 
     def panel_values(self) -> dict[str, Any]:
         return {**self.panel_form.values(), **{name: box.value() for name, box in self.count_boxes.items()}}
@@ -581,7 +637,7 @@ class CapitationPage(CalculatorPage):
 
     # --- Regions ----------------------------------------------------------------------------------------------
 
-    def _build_regions_tab(self) -> None:
+    def _build_regions_tab(self) -> _Tab:
         tab = _Tab()
         self.regions_form = InputForm(REGION_INPUTS)
         self.regions_form.values_changed.connect(lambda _v: self._recompute_regions())
@@ -610,7 +666,7 @@ class CapitationPage(CalculatorPage):
         tab.results.addWidget(self.regions_chart, 3)
         tab.results.addWidget(self.regions_table, 2)
         tab.results.addWidget(self.regions_math)
-        self.tabs.addTab(tab, TAB_TITLES["regions"])
+        return tab
 
     def _recompute_regions(self) -> None:
         try:
@@ -751,9 +807,12 @@ class CapitationPage(CalculatorPage):
         self.show_tab(str(inputs.get("tab", "member")))
 
     def reset(self) -> None:
+        """Every input back to its default: a tab not built yet has its defaults already."""
         self.reset_member()
-        self.reset_panel()
-        self.reset_regions()
+        if "panel" in self.built_tabs():
+            self.reset_panel()
+        if "regions" in self.built_tabs():
+            self.reset_regions()
         self.show_tab("member")
 
 

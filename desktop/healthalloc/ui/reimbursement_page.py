@@ -70,8 +70,9 @@ from healthalloc.ui.calc_base import (
     FrameView,
     InputForm,
     MathPanel,
+    fill_tab_holder,
     scroll_area,
-    tidy_scroll_areas,
+    tab_holder,
 )
 from healthalloc.ui.calc_base import (
     text_label as _label,
@@ -222,11 +223,8 @@ class ReimbursementPage(CalculatorPage):
         self._describer = Debouncer(DESCRIBE_AFTER_MS, self._on_describer_timeout, self)
         for key, tab in TABS.items():
             # Each tab's widgets are built when it is first shown or asked for (``views``): the page opens with one.
-            holder = QWidget()
-            holder_layout = QVBoxLayout(holder)
-            holder_layout.setContentsMargins(0, 0, 0, 0)
-            self._holders[key] = holder
-            self.tabs.addTab(holder, tab.title)
+            self._holders[key] = tab_holder()
+            self.tabs.addTab(self._holders[key], tab.title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.refresh(self.current_tab())
 
@@ -246,12 +244,10 @@ class ReimbursementPage(CalculatorPage):
         builders[key](view)
         view.results.addWidget(view.math)
         view.results.addStretch(1)
-        self._holders[key].layout().addWidget(view.widget)
-        view.widget.show()  # now, not on the next turn of the event loop (a tab being shown must not paint empty)
+        fill_tab_holder(self, self._holders[key], view.widget)
         self._show_numbers(view, view.form.values())
         view.last_values = view.form.values()
         view.form.values_changed.connect(lambda values, k=key: self._on_form_values_changed(k, values))
-        tidy_scroll_areas(self)
         return view
 
     def _make_view(self, tab: Tab) -> TabView:
@@ -309,7 +305,6 @@ class ReimbursementPage(CalculatorPage):
         self, view: TabView, name: str, drawer: Callable[[Any, ThemeColors], object], height: int = 300
     ) -> ChartView:
         chart = ChartView(self.ctx, min_height=height)
-        chart.set_font_scale(self.chart_font_scale)  # a tab built during a presentation
         chart.setObjectName(f"chart-{view.tab.key}-{name}")
         chart.setAccessibleName(name)
         chart.set_drawer(drawer)
