@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 1
     # Start-up makes some 30,000 objects that live as long as the app (Qt's enum types, our modules, the course),
-    # and the cyclic garbage collector would walk them about forty times before the first frame (about 4 ms).
+    # and the cyclic garbage collector would walk them about forty times before the first frame (2-4 ms).
     # It is paused until then: ui/application.run turns it back on once the window's first frame is on screen.
     gc.disable()
     try:
