@@ -63,9 +63,9 @@ def test_inputs_move_the_table_and_both_charts(page) -> None:  # type: ignore[no
     frame = compare_models(scenario)
     assert _cell(page, "compare", 0, 1) == f"${frame.provider_revenue[0]:,.0f}"
     view = page.views["compare"]
-    bars = view.artists["bars"]
+    bars = view.live["bars"].artists
     assert [b.get_height() for b in bars.containers[2]] == pytest.approx(list(frame["provider_margin"]))
-    curves = view.artists["curves"]
+    curves = view.live["curves"].artists
     sweep = utilisation_sweep(scenario)
     xs, ys = curves.lines[0].get_data()
     assert list(ys) == pytest.approx(list(sweep["Fee-for-service"]))
@@ -187,7 +187,7 @@ def test_theme_change_redraws_charts(page, ctx) -> None:  # type: ignore[no-unty
     chart = page.views["compare"].charts[0]
     ctx.set_theme(DARK)
     assert chart.figure.get_facecolor()[:3] == pytest.approx((0x26 / 255, 0x2B / 255, 0x31 / 255), abs=0.01)
-    assert chart.figure.axes and page.views["compare"].artists["bars"].ax in chart.figure.axes
+    assert chart.figure.axes and page.views["compare"].live["bars"].artists.ax in chart.figure.axes
 
 
 def test_dragging_a_slider_stays_fast(page, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -198,8 +198,8 @@ def test_dragging_a_slider_stays_fast(page, qtbot) -> None:  # type: ignore[no-u
     per_update = (time.perf_counter() - start) / 10
     assert per_update < 0.25, f"{per_update:.3f}s per update"  # measured about 0.04 s: table and text only
     # the charts catch up on their own once the throttle fires (they are built after the page's first paint)
-    qtbot.waitUntil(lambda: "bars" in page.views["compare"].artists, timeout=3000)
-    bars = page.views["compare"].artists["bars"]
+    qtbot.waitUntil(lambda: "bars" in page.views["compare"].live, timeout=3000)
+    bars = page.views["compare"].live["bars"].artists
     expected = list(compare_models(Scenario(services_per_patient=4.8))["provider_margin"])
     qtbot.waitUntil(lambda: [b.get_height() for b in bars.containers[2]] == pytest.approx(expected), timeout=3000)
 
@@ -247,7 +247,7 @@ def test_a_dragged_slider_repaints_what_an_ordinary_redraw_would(page, qtbot) ->
     page.flush_charts()
     for chart, name in zip(view.charts, ("bars", "curves"), strict=True):
         shown = _shown(chart)
-        assert _same_picture(shown, _drawn_plainly(chart, view.layers[name])), name
+        assert _same_picture(shown, _drawn_plainly(chart, view.live[name].layer)), name
     page.show_tab("capitation")
     view = page.views["capitation"]
     view.charts[0].draw_now()
@@ -255,7 +255,7 @@ def test_a_dragged_slider_repaints_what_an_ordinary_redraw_would(page, qtbot) ->
         _spin(page, "capitation", "cost_pmpm").setValue(value)
     page.flush_charts()
     shown = _shown(view.charts[0])
-    assert _same_picture(shown, _drawn_plainly(view.charts[0], view.layers["chart"]))
+    assert _same_picture(shown, _drawn_plainly(view.charts[0], view.live["chart"].layer))
 
 
 # Tabs are built when first needed: the page opens with one.

@@ -89,6 +89,11 @@ class LiveChart(Generic[D]):
         self._laid_out_hidden = False  # a full draw laid the figure out while the notice hid the moving artists
         self._watched: Any = None  # the canvas whose full draws are followed
 
+    @property
+    def layer(self) -> BlitLayer | None:
+        """What repaints the moving artists over the rest: set at each full build, ``None`` before the first."""
+        return self._layer
+
     def _in(self, figure: Any) -> bool:
         return self.artists is not None and all(ax in figure.axes for ax in self.artists.axes)
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from healthalloc.core.blit import BlitLayer
 from healthalloc.core.explain import Explanation, money, percent
 from healthalloc.core.inputs import defaults, validate_inputs
+from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.reimbursement.bundle import bundle_from_inputs, reconciliation_curve
 from healthalloc.core.reimbursement.capitated import capitation_from_inputs, margin_curve
@@ -148,8 +148,7 @@ class TabView:
     charts: list[ChartView] = field(default_factory=list)
     tables: list[FrameView] = field(default_factory=list)
     last_values: dict[str, Any] = field(default_factory=dict)
-    artists: dict[str, Any] = field(default_factory=dict)
-    layers: dict[str, BlitLayer] = field(default_factory=dict)  # per chart: what moves, repainted over the rest
+    live: dict[str, LiveChart[Any]] = field(default_factory=dict)  # per chart: its artists, moved in place
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -354,7 +353,8 @@ class ReimbursementPage(CalculatorPage):
 
         With ``charts_now=False`` (while a slider is dragged) the text and tables update at once and the charts
         when the event loop next turns, so a burst of changes costs one repaint. A repaint moves the charts'
-        artists in place and blits them (:class:`BlitLayer`); only a new shape, size or theme redraws a chart whole.
+        artists in place and blits them (:class:`~healthalloc.core.live_chart.LiveChart`); only a new shape, size or
+        theme redraws a chart whole.
         """
         view = self.views[key]
         values = view.form.values()
@@ -615,82 +615,54 @@ class ReimbursementPage(CalculatorPage):
 
     # --- Drawing (core draws; the page only picks the data) ---------------------------------------------------
 
-    @staticmethod
-    def _animate(view: TabView, name: str, figure: Any, artists: Any) -> None:
-        """Mark what moves in a freshly drawn chart, so later changes repaint only that."""
-        old = view.layers.pop(name, None)
-        if old is not None:
-            old.disconnect()
-        view.artists[name] = artists
-        view.layers[name] = BlitLayer(figure, artists.moving(), artists.scale())
-
-    def _draw_compare_bars(self, figure: Any, theme: ThemeColors) -> bool:
-        view = self.views["compare"]
-        artists = view.artists.get("bars")
-        if (
-            artists is not None
-            and artists.ax in figure.axes
-            and update_comparison_bars(artists, view.data["frame"])
-        ):
-            return view.layers["bars"].update()
-        figure.clear()
-        self._animate(view, "bars", figure, draw_comparison_bars(figure.add_subplot(), view.data["frame"], theme))
-        return False
-
-    def _draw_compare_curves(self, figure: Any, theme: ThemeColors) -> bool:
-        view = self.views["compare"]
-        artists = view.artists.get("curves")
-        if artists is not None and artists.ax in figure.axes and update_margin_curves(artists, view.data["sweep"]):
-            return view.layers["curves"].update()
-        figure.clear()
-        self._animate(view, "curves", figure, draw_margin_curves(figure.add_subplot(), view.data["sweep"], theme))
-        return False
-
-    def _draw_in_place(
+    def _draw_live(
         self,
         key: str,
+        name: str,
+        data: Any,
+        draw: Callable[..., Any],
+        update: Callable[[Any, Any], bool],
         figure: Any,
-        update: Callable[[Any], bool],
-        draw: Callable[[Any], Any],
+        theme: ThemeColors,
     ) -> bool:
-        """Update the tab's chart in place and blit it (``True``), or draw it afresh (``False``: ChartView then
-        queues the full redraw). ``update(artists)`` returns ``False`` when the chart's shape changed."""
+        """Show ``data`` on tab ``key``'s chart ``name``: ``draw(ax, data, theme)`` builds it on fresh axes,
+        ``update(artists, data)`` moves its artists, which are then repainted alone while they can be
+        (:class:`~healthalloc.core.live_chart.LiveChart`)."""
         view = self.views[key]
-        artists = view.artists.get("chart")
-        if artists is not None and artists.ax in figure.axes and update(artists):
-            return view.layers["chart"].update()
-        figure.clear()
-        self._animate(view, "chart", figure, draw(figure.add_subplot()))
-        return False
+        if name not in view.live:
+            view.live[name] = LiveChart(lambda fig, th, shown: draw(fig.add_subplot(), shown, th), update)
+        return view.live[name].draw(figure, theme, data)
+
+    def _draw_compare_bars(self, figure: Any, theme: ThemeColors) -> bool:
+        frame = self.views["compare"].data["frame"]
+        return self._draw_live(
+            "compare", "bars", frame, draw_comparison_bars, update_comparison_bars, figure, theme
+        )
+
+    def _draw_compare_curves(self, figure: Any, theme: ThemeColors) -> bool:
+        sweep = self.views["compare"].data["sweep"]
+        return self._draw_live("compare", "curves", sweep, draw_margin_curves, update_margin_curves, figure, theme)
 
     def _draw_ffs(self, figure: Any, theme: ThemeColors) -> bool:
         result = self.views["ffs"].data["result"]
-        return self._draw_in_place(
-            "ffs",
-            figure,
-            lambda artists: update_fee_parts(artists, result),
-            lambda ax: draw_fee_parts(ax, result, theme),
-        )
+        return self._draw_live("ffs", "chart", result, draw_fee_parts, update_fee_parts, figure, theme)
 
     def _draw_drg(self, figure: Any, theme: ThemeColors) -> bool:
         result = self.views["drg"].data["result"]
-        return self._draw_in_place(
-            "drg",
-            figure,
-            lambda artists: update_drg_parts(artists, result),
-            lambda ax: draw_drg_parts(ax, result, theme),
-        )
+        return self._draw_live("drg", "chart", result, draw_drg_parts, update_drg_parts, figure, theme)
 
     def _draw_rule(
         self, key: str, figure: Any, theme: ThemeColors, current: tuple[float, float], **labels: Any
     ) -> bool:
         """A tab's payment rule as a curve with the current inputs marked (bundle, capitation, P4P, MSSP)."""
-        curve = self.views[key].data["curve"]
-        return self._draw_in_place(
+        return self._draw_live(
             key,
+            "chart",
+            (self.views[key].data["curve"], current),
+            lambda ax, data, theme: draw_curve(ax, *data[0], current=data[1], theme=theme, **labels),
+            lambda artists, data: update_curve(artists, *data[0], current=data[1]),
             figure,
-            lambda artists: update_curve(artists, *curve, current=current),
-            lambda ax: draw_curve(ax, *curve, current=current, theme=theme, **labels),
+            theme,
         )
 
     def _draw_bundle(self, figure: Any, theme: ThemeColors) -> bool:

@@ -106,8 +106,18 @@ def nice_limits(low: float, high: float, *, pad_zero: bool = False) -> tuple[flo
     return bottom, top
 
 
+class OneAxes:
+    """Artists drawn on one ``ax``: what :class:`healthalloc.core.live_chart.LiveChart` needs to find them."""
+
+    ax: Any
+
+    @property
+    def axes(self) -> tuple[Any, ...]:
+        return (self.ax,)
+
+
 @dataclass
-class BarArtists:
+class BarArtists(OneAxes):
     models: tuple[str, ...]
     containers: list[Any]
     ax: Any
@@ -168,7 +178,7 @@ def update_comparison_bars(artists: BarArtists, frame: Columns) -> bool:
 
 
 @dataclass
-class LineArtists:
+class LineArtists(OneAxes):
     models: tuple[str, ...]
     lines: list[Any]
     ax: Any
@@ -249,7 +259,7 @@ def fee_parts(comparison: FeeComparison) -> list[tuple[str, tuple[float, float, 
 
 
 @dataclass
-class PartsArtists:
+class PartsArtists(OneAxes):
     """Stacked horizontal bars with a total at the end of each row (the fee and DRG charts)."""
 
     ax: Any
@@ -413,7 +423,7 @@ def update_drg_parts(artists: PartsArtists, result: DrgPayment) -> bool:
 
 
 @dataclass
-class CurveArtists:
+class CurveArtists(OneAxes):
     """A payment rule's line and the "You are here" marker (:func:`draw_curve`)."""
 
     ax: Any
