@@ -293,3 +293,42 @@ def test_a_tab_opened_during_a_presentation_gets_the_large_chart_text(page) -> N
     assert page.views["compare"].charts[0].font_scale == 2.5
     page.show_tab("p4p")
     assert page.views["p4p"].charts[0].font_scale == 2.5
+
+
+# Inputs with no result: the charts say so rather than showing the last result beside them.
+
+
+def _figure_texts(chart) -> list[str]:  # type: ignore[no-untyped-def]
+    figure = chart.figure
+    texts = [t for t in figure.texts if t.get_visible()] + [
+        t for ax in figure.axes for t in ax.texts if t.get_visible()
+    ]
+    return [t.get_text() for t in texts]
+
+
+def test_inputs_with_no_result_take_the_chart_away_too(page) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.live_chart import NOTICE
+
+    page.apply_params({"tab": "ffs", "service": "27447", "setting": "facility"})
+    chart = page.views["ffs"].charts[0]
+    chart.draw_now()
+    assert NOTICE not in _figure_texts(chart)
+    _combo(page, "ffs", "setting").setCurrentIndex(0)  # an office: Medicare does not pay a knee replacement there
+    assert page.views["ffs"].headline.text() == "No result for these inputs"
+    page.flush_charts()
+    assert NOTICE in _figure_texts(chart)
+    assert not any(bar.get_visible() for bar in page.views["ffs"].live["chart"].artists.bars)
+    _combo(page, "ffs", "setting").setCurrentIndex(1)
+    page.flush_charts()
+    assert NOTICE not in _figure_texts(chart)
+    assert all(bar.get_visible() for bar in page.views["ffs"].live["chart"].artists.bars)
+
+
+def test_a_link_whose_inputs_do_not_go_together_shows_the_notice_not_an_empty_chart(page) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.live_chart import NOTICE
+
+    page.apply_params({"tab": "ffs", "service": "27447", "setting": "non-facility"})
+    chart = page.views["ffs"].charts[0]
+    page.flush_charts()
+    chart.draw_now()
+    assert NOTICE in _figure_texts(chart)

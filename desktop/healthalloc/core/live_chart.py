@@ -55,6 +55,13 @@ def sticky_span(current: tuple[float, float] | None, low: float, high: float) ->
     return -below, above
 
 
+def show_notice(figure: Any, theme: ThemeColors, text: str = NOTICE) -> None:
+    """Clear ``figure`` and say ``text`` in its middle: a chart with nothing to show (see :meth:`LiveChart.draw_notice`,
+    which does it in place when the chart is on screen)."""
+    figure.clear()
+    figure.text(0.5, 0.5, text, ha="center", va="center", color=theme.muted_text, wrap=True)
+
+
 class LiveArtists(Protocol):
     """What :class:`LiveChart` needs from a chart's artists."""
 
@@ -167,8 +174,7 @@ class LiveChart(Generic[D]):
         self._drop_layer()
         self.artists = self._notice = None
         self._hidden = []
-        figure.clear()
-        figure.text(0.5, 0.5, text, ha="center", va="center", color=theme.muted_text, wrap=True)
+        show_notice(figure, theme, text)
         return False
 
     def _hide_notice(self) -> bool:

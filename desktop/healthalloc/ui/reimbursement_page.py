@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from healthalloc.core.explain import Explanation, money, percent
 from healthalloc.core.inputs import defaults, validate_inputs
-from healthalloc.core.live_chart import LiveChart
+from healthalloc.core.live_chart import LiveChart, show_notice
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.reimbursement.bundle import bundle_from_inputs, reconciliation_curve
 from healthalloc.core.reimbursement.capitated import capitation_from_inputs, margin_curve
@@ -301,12 +301,19 @@ class ReimbursementPage(CalculatorPage):
         return TabView(tab, widget, form, results, headline, detail, notes, error, MathPanel(), combo)
 
     def _add_chart(
-        self, view: TabView, name: str, drawer: Callable[[Any, ThemeColors], object], height: int = 300
+        self,
+        view: TabView,
+        name: str,
+        drawer: Callable[[Any, ThemeColors], object],
+        height: int = 300,
+        *,
+        live: str = "chart",
     ) -> ChartView:
+        """A chart under the tab's results, drawn by ``drawer`` into ``view.live[live]`` (see ``_draw_live``)."""
         chart = ChartView(self.ctx, min_height=height)
         chart.setObjectName(f"chart-{view.tab.key}-{name}")
         chart.setAccessibleName(name)
-        chart.set_drawer(drawer)
+        chart.set_drawer(lambda figure, theme: self._draw_or_notice(view, live, drawer, figure, theme))
         chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         chart.setFixedHeight(height)
         view.results.addWidget(chart)
@@ -324,8 +331,12 @@ class ReimbursementPage(CalculatorPage):
     def _build_compare(self, view: TabView) -> None:
         view.detail.setText("")
         self._add_table(view, "Payment models compared")
-        self._add_chart(view, "Revenue, cost and margin by payment model", self._draw_compare_bars, 340)
-        self._add_chart(view, "Margin as services per patient change", self._draw_compare_curves, 360)
+        self._add_chart(
+            view, "Revenue, cost and margin by payment model", self._draw_compare_bars, 340, live="bars"
+        )
+        self._add_chart(
+            view, "Margin as services per patient change", self._draw_compare_curves, 360, live="curves"
+        )
 
     def _build_ffs(self, view: TabView) -> None:
         self._add_chart(view, "Parts of the fee", self._draw_ffs, 220)
@@ -361,15 +372,18 @@ class ReimbursementPage(CalculatorPage):
         try:
             getattr(self, "_compute_" + key.replace("-", "_"))(view, values)
         except ValueError as error:
-            # Never leave an old answer next to inputs it does not belong to.
+            # Never leave an old answer next to inputs it does not belong to: the charts say there is none too.
             view.headline.setText("No result for these inputs")
             view.detail.setText("")
             view.error.setText(str(error))
             view.error.setVisible(True)
+            view.data["failed"] = True
+            self._draw_charts(key)
             self._describing.pop(key, None)
             self.announce(str(error))
             return
         view.error.setVisible(False)
+        view.data["failed"] = False
         self._dirty.discard(key)
         describe = view.data.pop("describe", None) or (lambda: None)
         if charts_now or not view.data.get("drawn"):
@@ -614,6 +628,20 @@ class ReimbursementPage(CalculatorPage):
             self._fit_table(table)
 
     # --- Drawing (core draws; the page only picks the data) ---------------------------------------------------
+
+    @staticmethod
+    def _draw_or_notice(
+        view: TabView, live: str, drawer: Callable[[Any, ThemeColors], object], figure: Any, theme: ThemeColors
+    ) -> bool:
+        """Inputs with no result get a chart that says so, never the last result beside inputs it does not belong
+        to (in place, without a full redraw, when the chart is on screen); otherwise ``drawer`` draws."""
+        if not view.data.get("failed"):
+            return drawer(figure, theme) is True
+        chart = view.live.get(live)
+        if chart is not None:
+            return chart.draw_notice(figure, theme)
+        show_notice(figure, theme)  # the tab has had no result yet (a link with inputs that do not go together)
+        return False
 
     def _draw_live(
         self,
