@@ -153,3 +153,16 @@ def test_dark_theme_repaints_the_journey(page: ClaimPage, ctx) -> None:  # type:
     assert page.journey.theme is DARK
     image = page.journey.grab().toImage()
     assert image.pixelColor(2, 2).name() == DARK.base.lower()
+
+
+def test_a_plan_that_cannot_be_shows_no_chart_and_says_so_to_screen_readers(page) -> None:  # type: ignore[no-untyped-def]
+    from healthalloc.core.live_chart import NOTICE
+
+    page.plan_form.set_values({"deductible": 9000.0, "oop_max": 5000.0, "no_cap": False})
+    assert page.error_label.text().startswith("This plan is not possible")
+    assert page.claim_chart.text_alternative() == NOTICE
+    assert page.year_chart.text_alternative() == NOTICE
+    page.plan_form.set_values({"deductible": 1000.0})
+    assert page.claim_chart.text_alternative() != NOTICE
+    page.tabs.setCurrentIndex(1)  # the year is worked out when its tab is opened
+    assert page.year_chart.text_alternative() != NOTICE

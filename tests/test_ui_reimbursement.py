@@ -318,10 +318,12 @@ def test_inputs_with_no_result_take_the_chart_away_too(page) -> None:  # type: i
     page.flush_charts()
     assert NOTICE in _figure_texts(chart)
     assert not any(bar.get_visible() for bar in page.views["ffs"].live["chart"].artists.bars)
+    assert chart.text_alternative() == NOTICE  # screen readers and the "Data" view hear the same
     _combo(page, "ffs", "setting").setCurrentIndex(1)
     page.flush_charts()
     assert NOTICE not in _figure_texts(chart)
     assert all(bar.get_visible() for bar in page.views["ffs"].live["chart"].artists.bars)
+    assert "$1,159.35" in chart.text_alternative()
 
 
 def test_a_link_whose_inputs_do_not_go_together_shows_the_notice_not_an_empty_chart(page) -> None:  # type: ignore[no-untyped-def]

@@ -58,7 +58,7 @@ from healthalloc.core.capitation.plots import (
 )
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
-from healthalloc.core.live_chart import LiveChart
+from healthalloc.core.live_chart import NOTICE, LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.table import Table
 from healthalloc.ui.calc_base import (
@@ -336,8 +336,10 @@ class CapitationPage(CalculatorPage):
             self._stale_charts.add(view)
 
     def _chart_failed(self, view: ChartView) -> None:
-        """The inputs cannot be computed: the chart stops showing the last good result."""
+        """The inputs cannot be computed: the chart stops showing the last good result (and its text alternative,
+        for screen readers and the "Data" view, says so too)."""
         self._failed_charts.add(view)
+        view.set_text_alternative(NOTICE)
         self._refresh_chart(view)
 
     @Slot(int)

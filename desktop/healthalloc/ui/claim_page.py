@@ -59,7 +59,7 @@ from healthalloc.core.claims_presets import (
 )
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import defaults, validate_inputs
-from healthalloc.core.live_chart import LiveChart
+from healthalloc.core.live_chart import NOTICE, LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import (
     CalculatorPage,
@@ -438,6 +438,8 @@ class ClaimPage(CalculatorPage):
             self.plan_summary.setText("")
             self.announce(message)
             self._failed.update((self.claim_chart, self.year_chart))
+            for chart in (self.claim_chart, self.year_chart):
+                chart.set_text_alternative(NOTICE)  # what is on screen, for screen readers and "Data" too
             return None
         self.error_label.hide()
         self.year_error.hide()
@@ -460,6 +462,7 @@ class ClaimPage(CalculatorPage):
             self.error_label.show()
             self.announce(self.error_label.text())
             self._failed.add(self.claim_chart)
+            self.claim_chart.set_text_alternative(NOTICE)
             self._refresh(self.claim_chart)
             return
         self._failed.discard(self.claim_chart)

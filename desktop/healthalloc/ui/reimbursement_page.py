@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from healthalloc.core.explain import Explanation, money, percent
 from healthalloc.core.inputs import defaults, validate_inputs
-from healthalloc.core.live_chart import LiveChart, show_notice
+from healthalloc.core.live_chart import NOTICE, LiveChart, show_notice
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.reimbursement.bundle import bundle_from_inputs, reconciliation_curve
 from healthalloc.core.reimbursement.capitated import capitation_from_inputs, margin_curve
@@ -378,6 +378,8 @@ class ReimbursementPage(CalculatorPage):
             view.error.setText(str(error))
             view.error.setVisible(True)
             view.data["failed"] = True
+            for chart in view.charts:
+                chart.set_text_alternative(NOTICE)  # what is on screen, for screen readers and "Data" too
             self._draw_charts(key)
             self._describing.pop(key, None)
             self.announce(str(error))
