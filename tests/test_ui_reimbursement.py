@@ -334,3 +334,12 @@ def test_a_link_whose_inputs_do_not_go_together_shows_the_notice_not_an_empty_ch
     page.flush_charts()
     chart.draw_now()
     assert NOTICE in _figure_texts(chart)
+
+
+def test_a_choice_cut_off_in_its_box_shows_whole_on_hover(page) -> None:  # type: ignore[no-untyped-def]
+    page.show_tab("drg")
+    combo = _combo(page, "drg", "drg")
+    assert combo.toolTip().startswith(combo.currentText())
+    combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
+    assert combo.toolTip().startswith(combo.currentText())
+    assert combo.accessibleName()  # the label's name stays for screen readers

@@ -167,7 +167,10 @@ class InputForm(QWidget):
             label.setBuddy(editor)
             tip = _tooltip(spec)
             label.setToolTip(tip)
-            editor.setToolTip(tip)
+            if isinstance(editor, QComboBox):
+                _show_whole_choice(editor, tip)
+            else:
+                editor.setToolTip(tip)
             editor.setAccessibleName(spec.label)
             editor.setAccessibleDescription(tip)
             self._editors[spec.name] = editor
@@ -281,6 +284,16 @@ class InputForm(QWidget):
 
     def reset(self) -> None:
         self.set_values({spec.name: spec.default for spec in self.specs.values() if spec.name in self._editors})
+
+
+def _show_whole_choice(combo: QComboBox, tip: str) -> None:
+    """A long choice is cut off in a narrow column: the combo box's tooltip starts with it whole, then the help."""
+
+    def update(text: str) -> None:
+        combo.setToolTip("\n\n".join(part for part in (text, tip) if part))
+
+    update(combo.currentText())
+    combo.currentTextChanged.connect(update)
 
 
 def _tooltip(spec: InputSpec) -> str:
