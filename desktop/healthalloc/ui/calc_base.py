@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from healthalloc.core.explain import Explanation
 from healthalloc.core.inputs import InputSpec, validate_inputs
+from healthalloc.core.live_chart import NOTICE
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.table import Table
 from healthalloc.ui.context import AppContext
@@ -327,6 +328,7 @@ class ChartView(QWidget):
         self._text_alternative: Any = ""
         self._drawer_pending = False  # refreshed before its first drawing: the drawer runs just before it
         self.font_scale = 1.0  # presentation mode enlarges chart text beyond the app zoom
+        self.no_result = False  # its inputs have no result: the drawer shows a notice instead (mark_no_result)
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._layout = QVBoxLayout(self)
@@ -467,6 +469,13 @@ class ChartView(QWidget):
         text = value if isinstance(value, str) else _frame_to_text(value)
         self.setAccessibleDescription(text[:2000])
         self.setToolTip("")
+
+    def mark_no_result(self) -> None:
+        """Its inputs have no result: the page's drawer shows :data:`~healthalloc.core.live_chart.NOTICE` in place of
+        the last result (``LiveChart.draw_notice``), and the text alternative, for screen readers and the "Data"
+        view, says the same. The page sets ``no_result`` back to ``False`` with the next result."""
+        self.no_result = True
+        self.set_text_alternative(NOTICE)
 
     def text_alternative(self) -> str:
         value = self._text_alternative

@@ -58,7 +58,7 @@ from healthalloc.core.capitation.plots import (
 )
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import InputSpec, defaults, validate_inputs
-from healthalloc.core.live_chart import NOTICE, LiveChart
+from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.table import Table
 from healthalloc.ui.calc_base import (
@@ -284,7 +284,6 @@ class CapitationPage(CalculatorPage):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Capitation calculator tabs")
         self._stale_charts: set[ChartView] = set()
-        self._failed_charts: set[ChartView] = set()  # inputs that cannot be computed: the chart says so
         # Charts keep their artists between changes: a slider drag moves bars in place and redraws only them.
         self._member_live: LiveChart[tuple[RiskScore, RiskScore]] = LiveChart(
             lambda figure, theme, scores: draw_risk_score(figure.add_subplot(), scores, theme), update_risk_score
@@ -336,10 +335,8 @@ class CapitationPage(CalculatorPage):
             self._stale_charts.add(view)
 
     def _chart_failed(self, view: ChartView) -> None:
-        """The inputs cannot be computed: the chart stops showing the last good result (and its text alternative,
-        for screen readers and the "Data" view, says so too)."""
-        self._failed_charts.add(view)
-        view.set_text_alternative(NOTICE)
+        """The inputs cannot be computed: the chart stops showing the last good result."""
+        view.mark_no_result()
         self._refresh_chart(view)
 
     @Slot(int)
@@ -458,7 +455,7 @@ class CapitationPage(CalculatorPage):
             )
         ]
         self.member_chart.set_text_alternative("\n".join(rows))
-        self._failed_charts.discard(self.member_chart)
+        self.member_chart.no_result = False
         self._refresh_chart(self.member_chart)
         self.announce(f"{self.score_label.text()}. {self.payment_label.text()}")
 
@@ -468,7 +465,7 @@ class CapitationPage(CalculatorPage):
         return comparison.v24, comparison.v28
 
     def _draw_member(self, figure: Any, theme: ThemeColors) -> bool:
-        if self.member_chart in self._failed_charts:
+        if self.member_chart.no_result:
             return self._member_live.draw_notice(figure, theme)
         return self.member_result is not None and self._member_live.draw(figure, theme, self._member_scores())
 
@@ -560,7 +557,7 @@ class CapitationPage(CalculatorPage):
             self._chart_failed(self.panel_chart)
             return
         self.panel_error.hide()
-        self._failed_charts.discard(self.panel_chart)
+        self.panel_chart.no_result = False
         self.panel_result = result
         paid = (
             "risk-adjusted pay"
@@ -621,7 +618,7 @@ class CapitationPage(CalculatorPage):
         return Table.from_records(rows, list(headers)), formats, headers
 
     def _draw_panel(self, figure: Any, theme: ThemeColors) -> bool:
-        if self.panel_chart in self._failed_charts:
+        if self.panel_chart.no_result:
             return self._panel_live.draw_notice(figure, theme)
         return self.panel_result is not None and self._panel_live.draw(figure, theme, self.panel_result)
 
@@ -680,7 +677,7 @@ class CapitationPage(CalculatorPage):
             self._chart_failed(self.regions_chart)
             return
         self.regions_error.hide()
-        self._failed_charts.discard(self.regions_chart)
+        self.regions_chart.no_result = False
         self.regions_result = result
         allocation = result.allocation
         self.regions_summary.setText(f"Equity ratio: {allocation.equity_ratio:.2f}")
@@ -728,7 +725,7 @@ class CapitationPage(CalculatorPage):
         self.announce(self.regions_summary.text())
 
     def _draw_regions(self, figure: Any, theme: ThemeColors) -> bool:
-        if self.regions_chart in self._failed_charts:
+        if self.regions_chart.no_result:
             return self._regions_live.draw_notice(figure, theme)
         return self.regions_result is not None and self._regions_live.draw(figure, theme, self.regions_result)
 

@@ -59,7 +59,7 @@ from healthalloc.core.claims_presets import (
 )
 from healthalloc.core.explain import money
 from healthalloc.core.inputs import defaults, validate_inputs
-from healthalloc.core.live_chart import NOTICE, LiveChart
+from healthalloc.core.live_chart import LiveChart
 from healthalloc.core.palette import ThemeColors
 from healthalloc.ui.calc_base import (
     CalculatorPage,
@@ -258,7 +258,6 @@ class ClaimPage(CalculatorPage):
         self.step_index = 0
         self._plan_preset = str(defaults(PLAN_INPUTS)["plan"])
         self._stale: set[ChartView] = set()  # charts on hidden tabs, redrawn when they are shown
-        self._failed: set[ChartView] = set()  # charts whose inputs cannot be computed: they say so
         # Charts keep their artists between changes: a slider drag moves them in place and repaints only them.
         self._claim_live: LiveChart[ClaimResult] = LiveChart(
             lambda figure, theme, result: draw_claim_split(figure.add_subplot(), result, theme), update_claim_split
@@ -437,9 +436,8 @@ class ClaimPage(CalculatorPage):
                 label.show()
             self.plan_summary.setText("")
             self.announce(message)
-            self._failed.update((self.claim_chart, self.year_chart))
-            for chart in (self.claim_chart, self.year_chart):
-                chart.set_text_alternative(NOTICE)  # what is on screen, for screen readers and "Data" too
+            self.claim_chart.mark_no_result()
+            self.year_chart.mark_no_result()
             return None
         self.error_label.hide()
         self.year_error.hide()
@@ -461,11 +459,10 @@ class ClaimPage(CalculatorPage):
             self.error_label.setText(f"This claim cannot be processed: {error}.")
             self.error_label.show()
             self.announce(self.error_label.text())
-            self._failed.add(self.claim_chart)
-            self.claim_chart.set_text_alternative(NOTICE)
+            self.claim_chart.mark_no_result()
             self._refresh(self.claim_chart)
             return
-        self._failed.discard(self.claim_chart)
+        self.claim_chart.no_result = False
         self.claim_result = result
         summary = f"The patient pays {money(result.patient_pays)}; the plan pays {money(result.plan_pays)}."
         if result.balance_bill:
@@ -492,7 +489,7 @@ class ClaimPage(CalculatorPage):
         if plan is None:
             self._refresh(self.year_chart)
             return
-        self._failed.discard(self.year_chart)
+        self.year_chart.no_result = False
         preset = str(self.year_form.values()["preset"])
         claims = year_preset(preset)
         year = adjudicate_year(plan, claims)
@@ -549,12 +546,12 @@ class ClaimPage(CalculatorPage):
             # the title and legend are laid out for the figure's width: lay them out again after a resize
             figure.canvas.mpl_connect("resize_event", lambda _event: self._claim_redraw.trigger())
             self._claim_resize_watched = figure.canvas
-        if self.claim_chart in self._failed:
+        if self.claim_chart.no_result:
             return self._claim_live.draw_notice(figure, theme)
         return self.claim_result is not None and self._claim_live.draw(figure, theme, self.claim_result)
 
     def _draw_year(self, figure: Any, theme: ThemeColors) -> bool:
-        if self.year_chart in self._failed:
+        if self.year_chart.no_result:
             return self._year_live.draw_notice(figure, theme)
         return self.year_result is not None and self._year_live.draw(figure, theme, self.year_result)
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from healthalloc.core.explain import Explanation, money, percent
 from healthalloc.core.inputs import defaults, validate_inputs
-from healthalloc.core.live_chart import NOTICE, LiveChart, show_notice
+from healthalloc.core.live_chart import LiveChart, show_notice
 from healthalloc.core.palette import ThemeColors
 from healthalloc.core.reimbursement.bundle import bundle_from_inputs, reconciliation_curve
 from healthalloc.core.reimbursement.capitated import capitation_from_inputs, margin_curve
@@ -313,7 +313,7 @@ class ReimbursementPage(CalculatorPage):
         chart = ChartView(self.ctx, min_height=height)
         chart.setObjectName(f"chart-{view.tab.key}-{name}")
         chart.setAccessibleName(name)
-        chart.set_drawer(lambda figure, theme: self._draw_or_notice(view, live, drawer, figure, theme))
+        chart.set_drawer(lambda figure, theme: self._draw_or_notice(chart, view.live, live, drawer, figure, theme))
         chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         chart.setFixedHeight(height)
         view.results.addWidget(chart)
@@ -377,15 +377,15 @@ class ReimbursementPage(CalculatorPage):
             view.detail.setText("")
             view.error.setText(str(error))
             view.error.setVisible(True)
-            view.data["failed"] = True
             for chart in view.charts:
-                chart.set_text_alternative(NOTICE)  # what is on screen, for screen readers and "Data" too
+                chart.mark_no_result()
             self._draw_charts(key)
             self._describing.pop(key, None)
             self.announce(str(error))
             return
         view.error.setVisible(False)
-        view.data["failed"] = False
+        for chart in view.charts:
+            chart.no_result = False
         self._dirty.discard(key)
         describe = view.data.pop("describe", None) or (lambda: None)
         if charts_now or not view.data.get("drawn"):
@@ -633,15 +633,19 @@ class ReimbursementPage(CalculatorPage):
 
     @staticmethod
     def _draw_or_notice(
-        view: TabView, live: str, drawer: Callable[[Any, ThemeColors], object], figure: Any, theme: ThemeColors
+        chart: ChartView,
+        charts: Mapping[str, LiveChart[Any]],
+        live: str,
+        drawer: Callable[[Any, ThemeColors], object],
+        figure: Any,
+        theme: ThemeColors,
     ) -> bool:
         """Inputs with no result get a chart that says so, never the last result beside inputs it does not belong
         to (in place, without a full redraw, when the chart is on screen); otherwise ``drawer`` draws."""
-        if not view.data.get("failed"):
+        if not chart.no_result:
             return drawer(figure, theme) is True
-        chart = view.live.get(live)
-        if chart is not None:
-            return chart.draw_notice(figure, theme)
+        if live in charts:
+            return charts[live].draw_notice(figure, theme)
         show_notice(figure, theme)  # the tab has had no result yet (a link with inputs that do not go together)
         return False
 
